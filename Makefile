@@ -1,0 +1,36 @@
+# Two commands for users: `make analysis` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= output
+CORPUS ?= corpus
+
+.PHONY: analysis test figures model bench clean-venv
+
+# The venv is rebuilt when pyproject.toml changes; the stamp records which extras are in it.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+analysis: $(VENV)/.installed
+	$(BIN)/toolkit analyze $(CORPUS) --out $(OUT)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q tests $(if $(wildcard notebooks/*.ipynb),--nbmake notebooks,)
+
+# Re-train the shipped models (needs the `train` extra: torch, transformers).
+model: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[train]"
+	$(BIN)/python scripts/train_punkt.py
+	$(BIN)/python scripts/train_sentiment.py
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,42 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit.cli import main
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "seed"
+
+
+def test_corpus_info_prints_counts(capsys):
+    assert main(["corpus-info", str(SEED), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "seed" in out and "skipped files: 0" in out
+
+
+def test_analyze_writes_tables(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    assert main(["analyze", str(SEED), "--out", str(out), "--quiet",
+                 "--stages", "corpus,sentences,tokens"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["documents"] == 1 and summary["skipped_files"] == 0
+    sents = pd.read_parquet(out / "sentences.parquet")
+    toks = pd.read_parquet(out / "tokens.parquet")
+    assert summary["tables"]["sentences"] == len(sents) == 19
+    assert summary["tables"]["tokens"] == len(toks)
+    assert (out / "corpus_info.csv").exists() and (out / "skipped.csv").exists()
+
+
+def test_errors_are_one_line_and_exit_2(capsys):
+    assert main(["corpus-info", "no/such/folder", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("toolkit corpus-info: error: no/such/folder: no such file or folder")
+
+
+def test_console_script_runs():
+    exe = Path(sys.executable).with_name("toolkit")
+    res = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
+    assert "corpus-info" in res.stdout and "analyze" in res.stdout

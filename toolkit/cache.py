@@ -1,0 +1,81 @@
+"""On-disk cache of derived tables, keyed by corpus content, stage version and parameters.
+
+Building tokens for all of ``corpus/`` takes a minute or two; notebooks, the CLI and tests reuse
+the table when the same documents and parameters come back. The key is a SHA-256 of every
+``doc_id`` and ``text`` plus the stage name, its version and its parameters, so an edited document or
+a changed setting can never return a stale table. Files are Parquet in ``TOOLKIT_CACHE_DIR``
+(default ``.cache/toolkit`` under the current folder); deleting the folder is always safe.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+
+def cache_dir() -> Path:
+    """The cache folder (``$TOOLKIT_CACHE_DIR`` or ``./.cache/toolkit``)."""
+    return Path(os.environ.get("TOOLKIT_CACHE_DIR", Path.cwd() / ".cache" / "toolkit"))
+
+
+def corpus_fingerprint(docs: pd.DataFrame) -> str:
+    """SHA-256 over the documents' ids and texts (order-independent)."""
+    h = hashlib.sha256()
+    for doc_id, text in sorted(zip(docs["doc_id"].astype(str), docs["text"])):
+        h.update(doc_id.encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def cached_table(stage: str, docs: pd.DataFrame, build: Callable[[], pd.DataFrame], *,
+                 params: dict | None = None, version: str = "1", use_cache: bool = True,
+                 fingerprint: str | None = None) -> pd.DataFrame:
+    """Return ``build()``, read from or written to the cache.
+
+    Parameters
+    ----------
+    stage : str
+        Name of the table ("sentences", "tokens", ...).
+    docs : DataFrame
+        The documents the table derives from (their ids and texts make the key).
+    build : callable
+        Builds the table when it is not cached.
+    params : dict, optional
+        Parameters that change the table (part of the key).
+    version : str, default "1"
+        Bump when the stage's code changes its output.
+    use_cache : bool, default True
+        ``False`` always builds and writes nothing.
+    fingerprint : str, optional
+        A precomputed :func:`corpus_fingerprint`.
+    """
+    if not use_cache:
+        return build()
+    from toolkit import __version__
+
+    key = hashlib.sha256(json.dumps(
+        {"stage": stage, "version": version, "toolkit": __version__, "params": params or {},
+         "corpus": fingerprint or corpus_fingerprint(docs)}, sort_keys=True, default=str,
+    ).encode()).hexdigest()[:24]
+    path = cache_dir() / f"{stage}-{key}.parquet"
+    if path.exists():
+        try:
+            return pd.read_parquet(path)
+        except Exception:  # a half-written or corrupt file: rebuild it
+            path.unlink(missing_ok=True)
+    table = build()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    write_parquet(table, tmp)
+    tmp.replace(path)  # atomic: readers never see a partial file
+    return table
+
+
+def write_parquet(table: pd.DataFrame, path: Path | str) -> None:
+    """Write ``table`` as Parquet without its ``attrs`` (report tables are saved separately)."""
+    plain = table.copy(deep=False)
+    plain.attrs = {}
+    plain.to_parquet(path, index=False)

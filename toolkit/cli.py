@@ -1,0 +1,74 @@
+"""The ``toolkit`` command: a thin layer over the package's functions.
+
+Sub-commands: ``corpus-info PATH``, ``analyze PATH --out DIR``; ``toolkit COMMAND --help`` for each.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from toolkit.errors import ToolkitError
+
+
+def _corpus_info(args: argparse.Namespace) -> int:
+    from toolkit.corpus import read_corpus
+    from toolkit.pipeline import corpus_info
+    from toolkit.segment import sentences, tokens
+
+    docs = read_corpus(args.path, progress=not args.quiet)
+    sents = sentences(docs, progress=not args.quiet)
+    toks = tokens(sents, progress=not args.quiet)
+    info = corpus_info(docs, sents, toks)
+    print(info.to_string(index=False))
+    skipped = docs.attrs["skipped"]
+    if len(skipped):
+        print(f"\n{len(skipped)} skipped file(s):")
+        print(skipped.to_string(index=False))
+    else:
+        print("\nskipped files: 0")
+    return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from toolkit.pipeline import analyze
+
+    stages = args.stages.split(",") if args.stages else None
+    analyze(args.path, args.out, stages=stages, progress=not args.quiet,
+            use_cache=not args.no_cache)
+    summary = json.loads((__import__("pathlib").Path(args.out) / "summary.json").read_text())
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="toolkit", description="Discourse analysis toolkit.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("corpus-info", help="documents, sentences, tokens and dates per collection")
+    c.add_argument("path")
+    c.add_argument("--quiet", action="store_true", help="no progress bars")
+    c.set_defaults(func=_corpus_info)
+
+    a = sub.add_parser("analyze", help="run the analysis stages and write all tables")
+    a.add_argument("path")
+    a.add_argument("--out", required=True, help="output folder")
+    a.add_argument("--stages", default=None, help="comma-separated stages (default: all)")
+    a.add_argument("--no-cache", action="store_true", help="rebuild cached tables")
+    a.add_argument("--quiet", action="store_true", help="no progress bars")
+    a.set_defaults(func=_analyze)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ToolkitError, ValueError, FileNotFoundError) as e:
+        print(f"toolkit {args.command}: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,456 @@
+"""Corpus readers: folders of YAML-headed Markdown/text, the UN General Debate layout, and tables.
+
+``read_corpus`` returns the *documents* table, one row per document. Nothing is lost: every file
+under the path becomes a row, is listed in ``df.attrs["auxiliary"]`` (README, LICENSE and sidecar
+metadata such as ``speakers.csv``), or is listed in ``df.attrs["skipped"]`` with the reason. With
+``strict=True`` the first problem raises :class:`~toolkit.errors.CorpusError` instead.
+
+Layouts
+-------
+* **YAML-headed Markdown/text** (``seed/``, ``whitehouse/``): a header between ``---`` lines, then the
+  body. ``text`` is the body exactly as stored (the header and the newline after its closing ``---``
+  removed, nothing else). Header keys ``title``, ``date``, ``source``, ``source_url``/``url``,
+  ``tags``/``category``, ``author``, ``speaker`` fill the columns of the same meaning; the whole
+  header is kept as JSON in ``meta``.
+* **UN General Debate** (``ungd/``): plain text files named ``ISO3_SESSION_YEAR.txt``; speaker,
+  post and country are joined from ``speakers.csv`` at the collection root (a speech without a row
+  keeps them empty: the corpus has a few).
+* **Tables**: CSV, JSONL and Parquet files with a text column (``text_col``) and optional metadata
+  columns; the id comes from ``id_col`` or the row number.
+* **Plain text** without a header: the file name is the title.
+
+A folder whose sub-folders are collections (``corpus/`` itself) is read in one call: the
+sub-folders are collections when at least two of them look like one (they hold documents directly,
+a ``LICENSE``, or a ``speakers.csv``), and the folder itself is not a UN-layout collection.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from toolkit.errors import CorpusError
+
+TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
+TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet"}
+AUXILIARY_NAMES = re.compile(r"^(readme|license|licence|copying|notice|citation)(\..*)?$", re.I)
+SIDECAR_NAMES = {"speakers.csv"}
+UNGD_NAME = re.compile(r"^(?P<iso3>[A-Z]{2,3})_(?P<session>\d{1,3})_(?P<year>\d{4})\.txt$")
+
+#: Columns of the documents table, in order (extra table columns follow them).
+DOC_COLUMNS = [
+    "doc_id", "collection", "path", "title", "date", "date_precision", "year", "source",
+    "category", "speaker", "post", "country", "iso3", "url", "author", "meta", "text", "n_chars",
+]
+
+
+class CorpusNotFoundError(CorpusError, FileNotFoundError):
+    """The corpus path does not exist."""
+
+
+@dataclass
+class _Report:
+    """Rows read, auxiliary files and skipped files, collected while reading."""
+
+    strict: bool
+    rows: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    auxiliary: list[dict] = field(default_factory=list)
+
+    def skip(self, path: Path | str, reason: str, line: int | None = None) -> None:
+        where = f"{path}" + (f", line {line}" if line else "")
+        if self.strict:
+            raise CorpusError(f"{where}: {reason}")
+        self.skipped.append({"path": str(path), "line": line, "reason": reason})
+
+
+def read_corpus(
+    path: str | Path,
+    *,
+    collections: Sequence[str] | None = None,
+    strict: bool = False,
+    progress: bool = True,
+    text_col: str = "text",
+    id_col: str | None = None,
+) -> pd.DataFrame:
+    """Read a corpus folder, a single document or a table into the documents table.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder (one collection, or a folder of collections such as the shipped ``corpus/``), a
+        single ``.md``/``.txt`` document, or a ``.csv``/``.jsonl``/``.parquet`` table.
+    collections : sequence of str, optional
+        Read only these collections (sub-folder names of a folder of collections). Default: all.
+    strict : bool, default False
+        Raise :class:`CorpusError` naming the file (and line) at the first problem instead of
+        reporting it in ``df.attrs["skipped"]``.
+    progress : bool, default True
+        Show a progress bar over files.
+    text_col : str, default "text"
+        Text column of tables.
+    id_col : str, optional
+        Id column of tables; default the row number (line number for JSONL).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`DOC_COLUMNS` (plus a table's extra columns). ``doc_id`` is the collection
+        and the path relative to it (for tables, the table path and the row id), unique and stable.
+        ``date`` is datetime64; year-only dates become 1 January with ``date_precision`` "year".
+        ``df.attrs["skipped"]`` (path, line, reason) and ``df.attrs["auxiliary"]`` (path, role)
+        are DataFrames.
+
+    Raises
+    ------
+    CorpusError
+        The path does not exist, a table lacks ``text_col``, or (``strict=True``) any file or row
+        cannot be read.
+
+    Examples
+    --------
+    >>> docs = read_corpus("corpus/seed", progress=False)
+    >>> docs[["collection", "title"]].iloc[0].tolist()  # doctest: +ELLIPSIS
+    ['seed', 'NATO chief urges higher defence spending, ...']
+    """
+    root = Path(path)
+    if not root.exists():
+        raise CorpusNotFoundError(
+            f"{root}: no such file or folder; give the path of a corpus folder, a .md/.txt "
+            f"document or a .csv/.jsonl/.parquet table"
+        )
+    report = _Report(strict=strict)
+    if root.is_file():
+        if root.suffix.lower() in TABLE_SUFFIXES:
+            _read_table(root, report, collection=root.stem, rel=root.name, text_col=text_col,
+                        id_col=id_col, direct=True)
+        else:
+            _read_text_file(root, report, collection=root.parent.name or "corpus",
+                            rel=root.name, speakers=None)
+    else:
+        for name, folder in _collections(root, collections):
+            _read_collection(folder, name, report, progress=progress, text_col=text_col,
+                             id_col=id_col)
+    return _finish(report)
+
+
+def _collections(root: Path, wanted: Sequence[str] | None) -> list[tuple[str, Path]]:
+    """The (name, folder) collections under ``root``."""
+    subdirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    multi = not (root / "speakers.csv").exists() and sum(map(_looks_like_collection, subdirs)) >= 2
+    found = [(d.name, d) for d in subdirs] if multi else [(root.name, root)]
+    if wanted is not None:
+        names = [n for n, _ in found]
+        missing = [w for w in wanted if w not in names]
+        if missing:
+            raise CorpusError(
+                f"{root}: no collection named {', '.join(map(repr, missing))}; "
+                f"collections here are: {', '.join(map(repr, names))}"
+            )
+        found = [(n, d) for n, d in found if n in wanted]
+    return found
+
+
+def _looks_like_collection(folder: Path) -> bool:
+    files = [p for p in folder.iterdir() if p.is_file()]
+    return any(
+        p.name == "speakers.csv" or p.name.upper().startswith("LICEN")
+        or (p.suffix.lower() in TEXT_SUFFIXES and not AUXILIARY_NAMES.match(p.name))
+        for p in files
+    )
+
+
+def _read_collection(folder: Path, name: str, report: _Report, *, progress: bool,
+                     text_col: str, id_col: str | None) -> None:
+    from tqdm.auto import tqdm
+
+    files = sorted(p for p in folder.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    speakers = _read_speakers(folder / "speakers.csv", report) if (folder / "speakers.csv").exists() else None
+    for p in tqdm(files, desc=f"reading {name}", disable=not progress, unit="file"):
+        rel = p.relative_to(folder).as_posix()
+        if AUXILIARY_NAMES.match(p.name):
+            report.auxiliary.append({"path": str(p), "role": "documentation"})
+        elif p.name in SIDECAR_NAMES:
+            report.auxiliary.append({"path": str(p), "role": "metadata"})
+        elif p.suffix.lower() in TABLE_SUFFIXES:
+            _read_table(p, report, collection=name, rel=rel, text_col=text_col, id_col=id_col,
+                        direct=False)
+        elif p.suffix.lower() in TEXT_SUFFIXES:
+            _read_text_file(p, report, collection=name, rel=rel, speakers=speakers)
+        else:
+            report.skip(p, f"unsupported file type {p.suffix or '(none)'!r}; convert it to "
+                           f".md, .txt, .csv, .jsonl or .parquet")
+
+
+def _decode(p: Path, report: _Report) -> str | None:
+    data = p.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        report.skip(p, f"not UTF-8: byte 0x{data[e.start]:02x} at offset {e.start}; "
+                       f"re-save the file as UTF-8", line=line)
+        return None
+
+
+def _read_text_file(p: Path, report: _Report, *, collection: str, rel: str,
+                    speakers: dict | None) -> None:
+    raw = _decode(p, report)
+    if raw is None:
+        return
+    header: dict = {}
+    body = raw
+    if raw.startswith("---\n") or raw.startswith("---\r\n"):
+        parsed = _split_header(p, raw, report)
+        if parsed is None:
+            return
+        header, body = parsed
+    if not body.strip():
+        report.skip(p, "empty body: the file has no text after its header" if header
+                    else "empty file: no text")
+        return
+    row = _empty_row(collection, p, f"{collection}/{rel}")
+    m = UNGD_NAME.match(p.name)
+    if m and not header:
+        iso3, session, year = m["iso3"], int(m["session"]), int(m["year"])
+        info = (speakers or {}).get((iso3, year), {})
+        row.update(
+            title=f"UN General Debate {year}: statement of {info.get('country') or iso3}",
+            date=pd.Timestamp(year=year, month=1, day=1), date_precision="year",
+            source="UN General Debate", iso3=iso3, country=info.get("country"),
+            speaker=info.get("speaker"), post=info.get("post"),
+            meta=json.dumps({"session": session}),
+        )
+    else:
+        _apply_header(row, header, p, report)
+        if row["title"] is None:
+            row["title"] = p.stem
+    row["text"] = body
+    report.rows.append(row)
+
+
+def _split_header(p: Path, raw: str, report: _Report) -> tuple[dict, str] | None:
+    m = re.match(r"---\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", raw, re.S | re.M)
+    if not m:
+        report.skip(p, "the YAML header opened with '---' on line 1 is never closed by a '---' "
+                       "line; close it or remove the opening line", line=1)
+        return None
+    try:
+        header = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        report.skip(p, f"malformed YAML header: {problem}; fix the header syntax", line=line)
+        return None
+    if not isinstance(header, dict):
+        report.skip(p, "the YAML header is not a mapping of 'key: value' lines", line=2)
+        return None
+    return header, raw[m.end():]
+
+
+def _empty_row(collection: str, p: Path | str, doc_id: str) -> dict:
+    row = dict.fromkeys(DOC_COLUMNS)
+    row.update(doc_id=doc_id, collection=collection, path=str(p))
+    return row
+
+
+def _apply_header(row: dict, header: dict, p: Path | str, report: _Report) -> None:
+    """Fill the row's metadata columns from a YAML header or a table row."""
+    def text(*keys):
+        for k in keys:
+            v = header.get(k)
+            if v is not None and not (isinstance(v, float) and pd.isna(v)) and str(v).strip():
+                return " ".join(v) if isinstance(v, list) else str(v)
+        return None
+
+    row["title"] = text("title")
+    if row["title"]:
+        row["title"] = re.sub(r"\s+", " ", row["title"]).strip()  # YAML "\\_" is a no-break space
+    row["url"] = text("url", "source_url")
+    row["source"] = text("source")
+    if row["source"] is None and row["url"]:
+        row["source"] = re.sub(r"^https?://(www\.)?", "", row["url"]).split("/")[0]
+    row["category"] = text("category", "tags")
+    row["author"] = text("author")
+    row["speaker"] = text("speaker")
+    row["post"] = text("post")
+    row["country"] = text("country")
+    row["iso3"] = text("iso3")
+    date_value = header.get("date", header.get("published_time", header.get("year")))
+    if date_value is not None and not (isinstance(date_value, float) and pd.isna(date_value)):
+        parsed = parse_date(date_value)
+        if parsed is None:
+            report.skip(p, f"unreadable date {date_value!r} in field 'date'; use YYYY-MM-DD, "
+                           f"YYYY-MM or YYYY")
+            row["_bad"] = True
+            return
+        row["date"], row["date_precision"] = parsed
+    row["meta"] = json.dumps({k: v for k, v in header.items()}, default=str, ensure_ascii=False)
+
+
+def parse_date(value) -> tuple[pd.Timestamp, str] | None:
+    """Parse a date and tell its precision (``day``, ``month`` or ``year``).
+
+    Examples
+    --------
+    >>> parse_date("2024")
+    (Timestamp('2024-01-01 00:00:00'), 'year')
+    >>> parse_date("2025-06-02")
+    (Timestamp('2025-06-02 00:00:00'), 'day')
+    """
+    if isinstance(value, (int,)) and 1000 <= value <= 9999:
+        return pd.Timestamp(year=value, month=1, day=1), "year"
+    s = str(value).strip()
+    if re.fullmatch(r"\d{4}", s):
+        return pd.Timestamp(year=int(s), month=1, day=1), "year"
+    if re.fullmatch(r"\d{4}-\d{1,2}", s):
+        y, mth = map(int, s.split("-"))
+        try:
+            return pd.Timestamp(year=y, month=mth, day=1), "month"
+        except ValueError:
+            return None
+    try:
+        ts = pd.Timestamp(s)
+    except (ValueError, TypeError):
+        return None
+    if pd.isna(ts):
+        return None
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts.normalize(), "day"
+
+
+def _read_speakers(p: Path, report: _Report) -> dict:
+    """``speakers.csv`` of the UN layout as {(iso3, year): {country, speaker, post}}."""
+    raw = _decode(p, report)
+    if raw is None:
+        return {}
+    table = pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False)
+    need = {"year", "iso3"}
+    if not need <= set(table.columns):
+        report.skip(p, f"speakers.csv needs columns year and iso3; it has {list(table.columns)}")
+        return {}
+    out = {}
+    for rec in table.to_dict("records"):
+        try:
+            key = (rec["iso3"].strip(), int(rec["year"]))
+        except ValueError:
+            continue
+        out[key] = {k: (rec.get(k) or None) for k in ("country", "speaker", "post")}
+    return out
+
+
+def _read_table(p: Path, report: _Report, *, collection: str, rel: str, text_col: str,
+                id_col: str | None, direct: bool) -> None:
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            table = pd.read_parquet(p)
+            lines = None
+        elif suffix == ".csv":
+            raw = _decode(p, report)
+            if raw is None:
+                return
+            table = pd.read_csv(io.StringIO(raw), dtype=str, keep_default_na=False)
+            lines = None
+        else:
+            table, lines = _read_jsonl(p, report)
+            if table is None:
+                return
+    except CorpusError:
+        raise
+    except Exception as e:  # pyarrow/pandas parse errors: report with the file name
+        report.skip(p, f"cannot read the {suffix} table: {e}")
+        return
+    if text_col not in table.columns:
+        msg = (f"{p}: no text column {text_col!r}; columns are {list(table.columns)}; "
+               f"name the text column with text_col=...")
+        if direct or report.strict:
+            raise CorpusError(msg)
+        report.skip(p, msg.split(": ", 1)[1])
+        return
+    if id_col is not None and id_col not in table.columns:
+        raise CorpusError(f"{p}: no id column {id_col!r}; columns are {list(table.columns)}")
+    known = set(DOC_COLUMNS)
+    extra = [c for c in table.columns if c not in known and c not in (text_col, id_col)]
+    for i, rec in enumerate(table.to_dict("records")):
+        line = lines[i] if lines is not None else (i + 2 if suffix == ".csv" else None)
+        where = f"row {i}" if line is None else f"line {line}"
+        rid = str(rec[id_col]) if id_col else str(i)
+        body = rec[text_col]
+        if not isinstance(body, str) or not body.strip():
+            report.skip(p, f"{where}: empty or missing text in column {text_col!r}", line=line)
+            continue
+        row = _empty_row(collection, p, f"{collection}/{rel}#{rid}")
+        _apply_header(row, rec, p, report)
+        if row.pop("_bad", False):
+            continue
+        row["text"] = body
+        row.update({c: rec[c] for c in extra})
+        report.rows.append(row)
+
+
+def _read_jsonl(p: Path, report: _Report):
+    raw = _decode(p, report)
+    if raw is None:
+        return None, None
+    records, lines = [], []
+    for n, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            report.skip(p, f"line {n}: invalid JSON ({e.msg} at column {e.colno})", line=n)
+            continue
+        if not isinstance(rec, dict):
+            report.skip(p, f"line {n}: a JSON object is expected, got {type(rec).__name__}", line=n)
+            continue
+        records.append(rec)
+        lines.append(n)
+    return pd.DataFrame.from_records(records), lines
+
+
+def _finish(report: _Report) -> pd.DataFrame:
+    rows = [r for r in report.rows if not r.pop("_bad", False)]
+    seen: dict[str, str] = {}
+    kept = []
+    for r in rows:
+        if r["doc_id"] in seen:
+            report.skip(r["path"], f"duplicate doc_id {r['doc_id']!r} (first read from "
+                                   f"{seen[r['doc_id']]}); give each document a unique id")
+            continue
+        seen[r["doc_id"]] = r["path"]
+        kept.append(r)
+    df = pd.DataFrame.from_records(kept, columns=None if kept else DOC_COLUMNS)
+    for c in DOC_COLUMNS:
+        if c not in df.columns:
+            df[c] = None
+    df = df[DOC_COLUMNS + [c for c in df.columns if c not in DOC_COLUMNS]]
+    for c in ("title", "date_precision", "source", "category", "speaker", "post", "country",
+              "iso3", "url", "author", "meta"):
+        # Missing metadata is None (not NaN) whatever the pandas string default.
+        df[c] = pd.Series([v if isinstance(v, str) else None for v in df[c]], dtype=object,
+                          index=df.index)
+    df["date"] = pd.to_datetime(df["date"])
+    df["year"] = df["date"].dt.year.astype("Int64")
+    df["n_chars"] = df["text"].str.len().astype("int64")
+    df = df.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    skipped = pd.DataFrame(report.skipped, columns=["path", "line", "reason"])
+    skipped["line"] = skipped["line"].astype("Int64")
+    df.attrs["skipped"] = skipped
+    df.attrs["auxiliary"] = pd.DataFrame(report.auxiliary, columns=["path", "role"])
+    return df
+
+
+def iter_collections(docs: pd.DataFrame) -> Iterable[tuple[str, pd.DataFrame]]:
+    """Yield (collection, documents) pairs in name order."""
+    yield from docs.groupby("collection", sort=True)
