@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= output
 CORPUS ?= corpus
 
-.PHONY: analysis test figures model bench clean-venv
+.PHONY: analysis test figures model model-fast bench clean-venv
 
 # The venv is rebuilt when pyproject.toml changes; the stamp records which extras are in it.
 $(BIN)/python:
@@ -22,11 +22,16 @@ analysis: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q tests $(if $(wildcard notebooks/*.ipynb),--nbmake notebooks,)
 
-# Re-train the shipped models (needs the `train` extra: torch, transformers).
-model: $(VENV)/.installed
+# Re-train the shipped models. The neural model needs the `train` extra (torch, transformers)
+# and takes about 15-40 minutes on 2 CPU cores; `make model-fast` rebuilds the others only.
+model: model-fast
 	$(BIN)/python -m pip install --quiet -e ".[train]"
+	$(BIN)/python scripts/train_sentiment.py --epochs 3 --lr 5e-5 --seed 42 --batch-size 32 --threads 1
+
+model-fast: $(VENV)/.installed
 	$(BIN)/python scripts/train_punkt.py
-	$(BIN)/python scripts/train_sentiment.py
+	$(BIN)/python scripts/build_gazetteer.py
+	$(BIN)/python scripts/train_sentiment_sklearn.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[bench]"

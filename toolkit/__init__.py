@@ -7,21 +7,92 @@ from toolkit.resources import register_nltk_data as _register_nltk_data
 
 _register_nltk_data()
 
+from toolkit.actors import (  # noqa: E402
+    Gazetteer,
+    GazetteerError,
+    find_mentions,
+    load_gazetteer,
+    mentions,
+)
+from toolkit.aggregate import sentiment_by, sentiment_evidence  # noqa: E402
 from toolkit.bootstrap import bootstrap_ci  # noqa: E402
+from toolkit.collocations import collocates, collocations, plot_collocates  # noqa: E402
+from toolkit.frequency import (  # noqa: E402
+    dispersion,
+    plot_dispersion,
+    plot_frequency,
+    term_frequency,
+)
+from toolkit.keyness import keyness, plot_keyness, select_docs  # noqa: E402
+from toolkit.kwic import (  # noqa: E402
+    Concordance,
+    TokenIndex,
+    kwic,
+    kwic_html,
+    kwic_text,
+    token_index,
+)
 from toolkit.corpus import read_corpus  # noqa: E402
 from toolkit.errors import CorpusError, ModelNotFoundError  # noqa: E402
 from toolkit.pipeline import analyze, corpus_info  # noqa: E402
+from toolkit.evaluate import evaluate_codebook, evaluate_newsmtsc, read_newsmtsc  # noqa: E402
 from toolkit.segment import sentences, tokens  # noqa: E402
+from toolkit.sentiment import actor_sentiment, score_targets  # noqa: E402
+from toolkit.sentiment_neural import NeuralTargetSentiment  # noqa: E402
+from toolkit.threat import (  # noqa: E402
+    ThreatLexiconError,
+    load_threat_lexicon,
+    threat_cues,
+    threat_frames,
+    threat_roles,
+)
+from toolkit.threat_index import threat_attributions, threat_index  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Concordance",
     "CorpusError",
+    "Gazetteer",
+    "GazetteerError",
     "ModelNotFoundError",
+    "NeuralTargetSentiment",
+    "ThreatLexiconError",
+    "TokenIndex",
+    "actor_sentiment",
     "analyze",
     "bootstrap_ci",
+    "collocates",
+    "collocations",
     "corpus_info",
+    "dispersion",
+    "evaluate_codebook",
+    "evaluate_newsmtsc",
+    "find_mentions",
+    "keyness",
+    "kwic",
+    "kwic_html",
+    "kwic_text",
+    "load_gazetteer",
+    "load_threat_lexicon",
+    "mentions",
+    "plot_collocates",
+    "plot_dispersion",
+    "plot_frequency",
+    "plot_keyness",
     "read_corpus",
+    "read_newsmtsc",
+    "score_targets",
+    "select_docs",
     "sentences",
+    "sentiment_by",
+    "sentiment_evidence",
+    "term_frequency",
+    "threat_attributions",
+    "threat_cues",
+    "threat_frames",
+    "threat_index",
+    "threat_roles",
+    "token_index",
     "tokens",
 ]

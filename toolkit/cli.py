@@ -1,6 +1,7 @@
 """The ``toolkit`` command: a thin layer over the package's functions.
 
-Sub-commands: ``corpus-info PATH``, ``analyze PATH --out DIR``; ``toolkit COMMAND --help`` for each.
+Sub-commands: ``corpus-info PATH``, ``analyze PATH --out DIR``, ``evaluate newsmtsc|codebook FILE``;
+``toolkit COMMAND --help`` for each.
 """
 from __future__ import annotations
 
@@ -34,11 +35,19 @@ def _analyze(args: argparse.Namespace) -> int:
     from toolkit.pipeline import analyze
 
     stages = args.stages.split(",") if args.stages else None
-    analyze(args.path, args.out, stages=stages, progress=not args.quiet,
-            use_cache=not args.no_cache)
+    analyze(args.path, args.out, stages=stages, sentiment_method=args.sentiment_method,
+            progress=not args.quiet, use_cache=not args.no_cache)
     summary = json.loads((__import__("pathlib").Path(args.out) / "summary.json").read_text())
     print(json.dumps(summary, indent=2))
     return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from toolkit import evaluate
+
+    if args.dataset == "codebook":
+        return evaluate.cli_evaluate_codebook(args)
+    return evaluate.cli_evaluate(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,9 +63,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("path")
     a.add_argument("--out", required=True, help="output folder")
     a.add_argument("--stages", default=None, help="comma-separated stages (default: all)")
+    a.add_argument("--sentiment-method", default="sklearn",
+                   choices=["sklearn", "neural", "lexicon"],
+                   help="actor-sentiment method (default sklearn: fast on a laptop CPU)")
     a.add_argument("--no-cache", action="store_true", help="rebuild cached tables")
     a.add_argument("--quiet", action="store_true", help="no progress bars")
     a.set_defaults(func=_analyze)
+
+    e = sub.add_parser("evaluate", help="score the toolkit against a gold file; prints one JSON "
+                                        "object last on standard output")
+    e.add_argument("dataset", choices=["newsmtsc", "codebook"],
+                   help="newsmtsc: target sentiment (sentence, from, to, polarity); codebook: "
+                        "threat framing and actor gold set (docs/codebook.md)")
+    e.add_argument("file", help="JSONL gold file")
+    e.add_argument("--method", default=None,
+                   help="sentiment method: neural (default), sklearn or lexicon")
+    e.add_argument("--progress", action="store_true", help="show progress bars")
+    e.set_defaults(func=_evaluate)
     return p
 
 

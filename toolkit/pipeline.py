@@ -19,8 +19,11 @@ from toolkit.errors import check_choice
 from toolkit.segment import sentences, tokens
 
 #: Stages in the order they run; ``analyze(stages=...)`` picks a subset (dependencies are added).
-STAGES = ("corpus", "sentences", "tokens")
-_NEEDS = {"sentences": ("corpus",), "tokens": ("sentences",)}
+STAGES = ("corpus", "sentences", "tokens", "mentions", "sentiment", "threat")
+_NEEDS = {"sentences": ("corpus",), "tokens": ("sentences",), "mentions": ("sentences",),
+          "sentiment": ("mentions",), "threat": ("mentions", "tokens")}
+#: Sentiment method of the ``sentiment`` stage unless ``sentiment_method=`` says otherwise.
+DEFAULT_SENTIMENT_METHOD = "sklearn"
 
 
 def corpus_info(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
@@ -49,6 +52,15 @@ def corpus_info(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
     return info.reset_index().fillna(0)
 
 
+def _parquet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Columns of Python lists of dicts (threat cues) are stored as JSON text."""
+    out = table
+    for c in table.columns:
+        if table[c].dtype == object and len(table) and isinstance(table[c].iloc[0], (list, dict)):
+            out = out.assign(**{c: table[c].map(lambda v: json.dumps(v, default=str))})
+    return out
+
+
 def _resolve(stages: Sequence[str] | None) -> list[str]:
     if stages is None:
         return list(STAGES)
@@ -66,7 +78,8 @@ def _resolve(stages: Sequence[str] | None) -> list[str]:
 
 
 def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None = None,
-            progress: bool = True, use_cache: bool = True) -> dict[str, pd.DataFrame]:
+            sentiment_method: str = DEFAULT_SENTIMENT_METHOD, progress: bool = True,
+            use_cache: bool = True) -> dict[str, pd.DataFrame]:
     """Run the analysis stages on a corpus and write every table to ``out``.
 
     Parameters
@@ -78,6 +91,10 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         ``tokens``, ...), plus ``summary.json``, ``corpus_info.csv`` and ``skipped.csv``.
     stages : sequence of str, optional
         Stages to run (from :data:`STAGES`); the stages they need are added. Default: all.
+    sentiment_method : {"sklearn", "neural", "lexicon"}, default "sklearn"
+        Method of the actor-sentiment stage (see :mod:`toolkit.sentiment`). The default is the
+        scikit-learn model: on this corpus's hundreds of thousands of actor mentions the neural
+        model takes far longer on a laptop CPU; choose ``"neural"`` for its higher accuracy.
     progress : bool, default True
         Show progress bars.
     use_cache : bool, default True
@@ -113,8 +130,50 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
                                         use_cache=use_cache, fingerprint=fp)
         timings["tokens"] = time.perf_counter() - t
 
+    sents = tables.get("sentences")
+    if "mentions" in run:
+        from toolkit.actors import mentions
+
+        t = time.perf_counter()
+        tables["mentions"] = cached_table(
+            "mentions", docs, lambda: mentions(sents, docs, progress=progress),
+            use_cache=use_cache, fingerprint=fp)
+        timings["mentions"] = time.perf_counter() - t
+    if "sentiment" in run:
+        from toolkit.aggregate import sentiment_by, sentiment_evidence
+        from toolkit.sentiment import actor_sentiment
+
+        t = time.perf_counter()
+        tables["actor_sentiment"] = cached_table(
+            "actor_sentiment", docs,
+            lambda: actor_sentiment(sents, tables["mentions"], method=sentiment_method,
+                                    progress=progress),
+            params={"method": sentiment_method}, use_cache=use_cache, fingerprint=fp)
+        tables["sentiment_by_year"] = sentiment_by(tables["actor_sentiment"], docs, "year")
+        tables["sentiment_evidence"] = sentiment_evidence(tables["actor_sentiment"], sents)
+        timings["sentiment"] = time.perf_counter() - t
+    if "threat" in run:
+        from toolkit.threat import threat_cues, threat_frames, threat_roles
+        from toolkit.threat_index import threat_attributions, threat_index
+
+        t = time.perf_counter()
+        # Cues are lists of dicts: cached as JSON text, decoded back to lists.
+        frames = cached_table(
+            "threat_frames", docs,
+            lambda: _parquet_safe(threat_frames(sents, tables["mentions"], progress=progress)),
+            use_cache=use_cache, fingerprint=fp)
+        frames = frames.assign(cues=[json.loads(c) if isinstance(c, str) else c
+                                     for c in frames["cues"]])
+        tables["threat_frames"] = frames
+        tables["threat_cues"] = threat_cues(frames)
+        tables["threat_roles"] = threat_roles(frames, tables["mentions"], sents)
+        tables["threat_index"] = threat_index(frames, docs, tables["tokens"])
+        tables["threat_by_year"] = threat_attributions(tables["threat_roles"], docs, by="year",
+                                                       frames=frames)
+        timings["threat"] = time.perf_counter() - t
+
     for name, table in tables.items():
-        write_parquet(table, out / f"{name}.parquet")
+        write_parquet(_parquet_safe(table), out / f"{name}.parquet")
     docs.attrs["skipped"].to_csv(out / "skipped.csv", index=False)
     info = corpus_info(docs, tables.get("sentences"), tables.get("tokens"))
     info.to_csv(out / "corpus_info.csv", index=False)

@@ -1,0 +1,500 @@
+"""Target-dependent sentiment with a fine-tuned MiniLM encoder shipped as ONNX.
+
+Given a sentence and the character span of a target (an actor mention), the model predicts the
+sentiment expressed *towards the target* (NewsMTSC definition): ``negative``, ``neutral`` or
+``positive``. The model is a 6-layer MiniLM encoder (sentence-transformers all-MiniLM-L6-v2)
+fine-tuned on the NewsMTSC train split by ``scripts/train_sentiment.py``; the classification head
+(``[mean of all tokens ; mean of the target's tokens] -> 3 logits``) is part of the ONNX graph.
+
+Only ``onnxruntime``, ``tokenizers`` and ``numpy`` are needed at runtime (no torch, no
+transformers, nothing is downloaded). The shipped files live in
+``toolkit/data/sentiment/minilm_tsc/``: ``model.onnx``, ``tokenizer.json``, ``config.json`` and
+``provenance.json``.
+
+How the target is marked
+------------------------
+The sentence is tokenized once with offsets; the wordpieces that overlap the target's character
+span are wrapped in two marker tokens (``[unused0]`` ... ``[unused1]`` by default, see
+``config.json``), and a target mask marks the target's wordpieces for the head's target pooling::
+
+    [CLS] left context [unused0] target pieces [unused1] right context [SEP]
+
+Sentences longer than the model window are windowed *around the target*: the target is kept and
+the remaining budget is split between left and right context, so a mention deep inside a long
+sentence is still scored with its own context. Every target is scored on its own, so the two
+targets of a sentence can get different labels.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from toolkit.errors import ModelNotFoundError
+from toolkit.resources import data_path
+
+__all__ = [
+    "LABELS",
+    "NeuralTargetSentiment",
+    "default_model_dir",
+    "encode_targets",
+    "pad_batch",
+    "score_from_proba",
+]
+
+#: Class order of ``predict_proba`` columns.
+LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
+
+_REBUILD_HINT = (
+    'rebuild it with `make model`, or choose another method with method="sklearn" '
+    'or method="lexicon"'
+)
+
+
+def default_model_dir() -> Path:
+    """Directory of the shipped model (``toolkit/data/sentiment/minilm_tsc``)."""
+    return data_path("sentiment", "minilm_tsc")
+
+
+def score_from_proba(p: np.ndarray) -> np.ndarray:
+    """Signed sentiment score ``p_positive - p_negative`` in ``[-1, 1]``.
+
+    Parameters
+    ----------
+    p : array-like of shape (n, 3)
+        Class probabilities in the order ``[negative, neutral, positive]``.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> score_from_proba(np.array([[0.7, 0.2, 0.1], [0.0, 0.5, 0.5]])).round(2).tolist()
+    [-0.6, 0.5]
+    """
+    p = np.asarray(p, dtype=float)
+    if p.ndim != 2 or p.shape[1] != 3:
+        raise ValueError(f"expected probabilities of shape (n, 3), got {p.shape}")
+    return p[:, 2] - p[:, 0]
+
+
+# --------------------------------------------------------------------------- encoding (shared with
+# scripts/train_sentiment.py, so training and runtime mark the target in exactly the same way)
+
+
+def _window(n_pre: int, n_tgt: int, n_post: int, budget: int) -> tuple[int, int, int]:
+    """How many left-context, target and right-context pieces fit in ``budget`` pieces."""
+    keep_tgt = min(n_tgt, budget)
+    rest = budget - keep_tgt
+    left = min(n_pre, rest // 2)
+    right = min(n_post, rest - left)
+    left = min(n_pre, rest - right)  # give the right side's unused budget back to the left
+    return left, keep_tgt, right
+
+
+def encode_targets(
+    tokenizer: Any,
+    sentences: Sequence[str],
+    starts: Sequence[int],
+    ends: Sequence[int],
+    *,
+    max_length: int,
+    special_ids: dict[str, int],
+) -> list[tuple[list[int], list[int]]]:
+    """Token ids with the target marked, and the target mask, for each (sentence, span).
+
+    Parameters
+    ----------
+    tokenizer : tokenizers.Tokenizer
+        The fast tokenizer, with padding and truncation switched off.
+    sentences, starts, ends : sequences
+        Sentences and the target's character offsets (already validated).
+    max_length : int
+        Maximum sequence length including ``[CLS]``, ``[SEP]`` and the two markers.
+    special_ids : dict
+        Ids of ``cls``, ``sep``, ``marker_start`` and ``marker_end`` (without the two marker ids,
+        or with ``None``, the target is not marked in the text, only in the target mask).
+
+    Returns
+    -------
+    list of (ids, target_mask)
+        ``ids`` are the input ids; ``target_mask`` is 1 on the target's wordpieces, else 0.
+    """
+    if max_length < 8:
+        raise ValueError(f"max_length must be at least 8, got {max_length}")
+    budget = max_length - 4
+    cls, sep = special_ids["cls"], special_ids["sep"]
+    m1, m2 = special_ids.get("marker_start"), special_ids.get("marker_end")
+    marked = m1 is not None and m2 is not None
+    # Tokenize each distinct sentence once (multi-target sentences repeat).
+    uniq: dict[str, int] = {}
+    for s in sentences:
+        uniq.setdefault(s, len(uniq))
+    encs = tokenizer.encode_batch(list(uniq), add_special_tokens=False)
+    out: list[tuple[list[int], list[int]]] = []
+    for s, a, b in zip(sentences, starts, ends):
+        enc = encs[uniq[s]]
+        ids = enc.ids
+        offs = enc.offsets
+        first = last = -1
+        for k, (o0, o1) in enumerate(offs):
+            if o1 > a and o0 < b and o1 > o0:
+                if first < 0:
+                    first = k
+                last = k
+        if first < 0:
+            # The span holds no wordpiece (e.g. only characters the normalizer drops): put the
+            # (empty) target between the markers at the span's position.
+            first = sum(1 for o0, _ in offs if o0 < a)
+            last = first - 1
+        pre, tgt, post = ids[:first], ids[first : last + 1], ids[last + 1 :]
+        left, keep_tgt, right = _window(len(pre), len(tgt), len(post), budget)
+        pre = pre[len(pre) - left :] if left else []
+        tgt = tgt[:keep_tgt]
+        post = post[:right]
+        if marked:
+            seq = [cls, *pre, m1, *tgt, m2, *post, sep]
+            mask = [0] * (len(pre) + 2) + [1] * len(tgt) + [0] * (len(post) + 2)
+            if not tgt:  # no target piece: pool the two markers instead
+                mask[len(pre) + 1] = mask[len(pre) + 2] = 1
+        else:
+            seq = [cls, *pre, *tgt, *post, sep]
+            mask = [0] * (len(pre) + 1) + [1] * len(tgt) + [0] * (len(post) + 1)
+            if not tgt:  # no target piece: pool the token after the span's position
+                mask[min(len(pre) + 1, len(seq) - 1)] = 1
+        out.append((seq, mask))
+    return out
+
+
+def pad_batch(
+    items: Sequence[tuple[list[int], list[int]]], pad_id: int = 0
+) -> dict[str, np.ndarray]:
+    """Pad encoded targets to the batch's longest sequence.
+
+    Returns ``input_ids`` and ``attention_mask`` (int64) and ``target_mask`` (float32).
+    """
+    n = len(items)
+    width = max(len(ids) for ids, _ in items)
+    input_ids = np.full((n, width), pad_id, dtype=np.int64)
+    attention = np.zeros((n, width), dtype=np.int64)
+    target = np.zeros((n, width), dtype=np.float32)
+    for i, (ids, mask) in enumerate(items):
+        input_ids[i, : len(ids)] = ids
+        attention[i, : len(ids)] = 1
+        target[i, : len(mask)] = mask
+    return {"input_ids": input_ids, "attention_mask": attention, "target_mask": target}
+
+
+def _as_list(name: str, values: Any) -> list:
+    if isinstance(values, (str, bytes)):
+        raise ValueError(f"{name} must be a sequence (one value per target), not a single string")
+    try:
+        return list(values)
+    except TypeError:
+        raise ValueError(f"{name} must be a sequence, got {type(values).__name__}") from None
+
+
+def _validate(sentences: Any, starts: Any, ends: Any) -> tuple[list[str], list[int], list[int]]:
+    sents = _as_list("sentences", sentences)
+    a = _as_list("starts", starts)
+    b = _as_list("ends", ends)
+    if not (len(sents) == len(a) == len(b)):
+        raise ValueError(
+            f"sentences, starts and ends must have the same length, got {len(sents)}, {len(a)}, "
+            f"{len(b)}"
+        )
+    out_a: list[int] = []
+    out_b: list[int] = []
+    for i, (s, x, y) in enumerate(zip(sents, a, b)):
+        if not isinstance(s, str):
+            raise ValueError(f"row {i}: sentence must be a string, got {type(s).__name__}")
+        if not s.strip():
+            raise ValueError(f"row {i}: sentence is empty")
+        for what, v in (("start", x), ("end", y)):
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+                raise ValueError(f"row {i}: {what} must be an integer, got {v!r}")
+        x, y = int(x), int(y)
+        if not 0 <= x < y <= len(s):
+            raise ValueError(
+                f"row {i}: target span [{x}, {y}) is empty or outside the sentence "
+                f"(length {len(s)})"
+            )
+        if not s[x:y].strip():
+            raise ValueError(f"row {i}: target span [{x}, {y}) holds only whitespace")
+        out_a.append(x)
+        out_b.append(y)
+    return sents, out_a, out_b
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class NeuralTargetSentiment:
+    """Sentiment towards a target span, from the fine-tuned MiniLM ONNX model.
+
+    Follows the scikit-learn estimator contract where it makes sense: ``__init__`` only stores
+    parameters, ``get_params``/``set_params`` work, learned/loaded state ends in ``_`` and is
+    created lazily by :meth:`load` (called by the first prediction). The model is pretrained;
+    :meth:`fit` only loads it.
+
+    Parameters
+    ----------
+    model_dir : str or Path, optional
+        Directory with ``model.onnx``, ``tokenizer.json`` and ``config.json``. Default: the
+        shipped model, ``toolkit/data/sentiment/minilm_tsc``.
+    batch_size : int, default 32
+        Targets per ONNX call. Inputs are sorted by length before batching (the output keeps the
+        input order).
+    max_length : int, optional
+        Model window in wordpieces (including special and marker tokens). Default: the value the
+        model was trained with (``config.json``). Longer sentences are windowed around the target.
+    progress : bool, default True
+        Show a ``tqdm`` progress bar for jobs of more than one batch.
+    n_threads : int, optional
+        ``intra_op_num_threads`` of the onnxruntime session; default lets onnxruntime choose
+        (one thread per physical core).
+
+    Attributes
+    ----------
+    classes_ : numpy.ndarray
+        ``["negative", "neutral", "positive"]``, the column order of :meth:`predict_proba`.
+    config_ : dict
+        The model's ``config.json``.
+    session_ : onnxruntime.InferenceSession
+    tokenizer_ : tokenizers.Tokenizer
+
+    Examples
+    --------
+    >>> clf = NeuralTargetSentiment(progress=False)
+    >>> s = "Russia's brutal war against Ukraine must end."
+    >>> clf.predict([s], [0], [6]).tolist()
+    ['negative']
+    >>> p = clf.predict_proba([s], [0], [6])
+    >>> p.shape
+    (1, 3)
+    >>> float(score_from_proba(p)[0]) < 0
+    True
+    """
+
+    def __init__(
+        self,
+        model_dir: str | os.PathLike | None = None,
+        *,
+        batch_size: int = 32,
+        max_length: int | None = None,
+        progress: bool = True,
+        n_threads: int | None = None,
+    ) -> None:
+        self.model_dir = model_dir
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.progress = progress
+        self.n_threads = n_threads
+
+    # -- scikit-learn parameter protocol -------------------------------------------------------
+    _PARAMS = ("model_dir", "batch_size", "max_length", "progress", "n_threads")
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Constructor parameters, as in scikit-learn."""
+        return {k: getattr(self, k) for k in self._PARAMS}
+
+    def set_params(self, **params: Any) -> NeuralTargetSentiment:
+        """Set constructor parameters; a changed ``model_dir``/``n_threads`` forces a reload."""
+        for k, v in params.items():
+            if k not in self._PARAMS:
+                raise ValueError(f"invalid parameter {k!r}; valid parameters are: {self._PARAMS}")
+            setattr(self, k, v)
+            if k in ("model_dir", "n_threads"):
+                self.__dict__.pop("session_", None)
+        return self
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._PARAMS)
+        return f"{type(self).__name__}({args})"
+
+    # -- loading ---------------------------------------------------------------------------------
+    def _dir(self) -> Path:
+        return Path(self.model_dir) if self.model_dir is not None else default_model_dir()
+
+    def _broken(self, path: Path, reason: str) -> ModelNotFoundError:
+        return ModelNotFoundError(
+            f"the neural sentiment model file {path} is {reason}; {_REBUILD_HINT}"
+        )
+
+    def load(self) -> NeuralTargetSentiment:
+        """Load the tokenizer, the config and the ONNX session (once per instance).
+
+        Raises
+        ------
+        ModelNotFoundError
+            A model file is missing or corrupted (the message says how to rebuild it).
+        """
+        if "session_" in self.__dict__:
+            return self
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        d = self._dir()
+        paths = {name: d / name for name in ("config.json", "tokenizer.json", "model.onnx")}
+        for p in paths.values():
+            if not p.is_file():
+                raise self._broken(p, "missing")
+        try:
+            config = json.loads(paths["config.json"].read_text(encoding="utf-8"))
+            labels = tuple(config["labels"])
+            special = config["special_ids"]
+            int(config["max_length"])
+        except (ValueError, KeyError, TypeError) as err:
+            raise self._broken(paths["config.json"], f"corrupted ({err})") from None
+        if labels != LABELS:
+            raise self._broken(paths["config.json"], f"for other labels {labels}")
+        try:
+            tokenizer = Tokenizer.from_file(str(paths["tokenizer.json"]))
+        except Exception as err:  # noqa: BLE001 - tokenizers raises a bare Exception
+            raise self._broken(paths["tokenizer.json"], f"corrupted ({err})") from None
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        expected = config.get("model_sha256")
+        if expected:
+            h = hashlib.sha256()
+            with open(paths["model.onnx"], "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            if h.hexdigest() != expected:
+                raise self._broken(
+                    paths["model.onnx"], "corrupted (its SHA-256 does not match config.json)"
+                )
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if self.n_threads:
+            opts.intra_op_num_threads = int(self.n_threads)
+        opts.log_severity_level = 3
+        try:
+            session = ort.InferenceSession(
+                str(paths["model.onnx"]), sess_options=opts, providers=["CPUExecutionProvider"]
+            )
+        except Exception as err:  # noqa: BLE001 - onnxruntime raises several exception types
+            raise self._broken(paths["model.onnx"], f"corrupted ({err})") from None
+        self.config_ = config
+        self.tokenizer_ = tokenizer
+        self.input_names_ = [i.name for i in session.get_inputs()]
+        self.classes_ = np.array(LABELS)
+        self.special_ids_ = {k: (None if v is None else int(v)) for k, v in special.items()}
+        self.session_ = session
+        return self
+
+    def fit(self, X: Any = None, y: Any = None) -> NeuralTargetSentiment:
+        """The model is pretrained: only loads it and returns ``self``."""
+        return self.load()
+
+    # -- prediction ------------------------------------------------------------------------------
+    def predict_proba(
+        self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int]
+    ) -> np.ndarray:
+        """Class probabilities ``[negative, neutral, positive]`` for each target.
+
+        Parameters
+        ----------
+        sentences : sequence of str
+            One sentence per target (repeat a sentence for each of its targets).
+        starts, ends : sequence of int
+            Character offsets of each target in its sentence (``sentence[start:end]``).
+
+        Returns
+        -------
+        numpy.ndarray of shape (n, 3)
+
+        Raises
+        ------
+        ValueError
+            A sentence is empty or not a string, or a span is empty, whitespace or outside its
+            sentence; the message names the row index.
+
+        Examples
+        --------
+        >>> clf = NeuralTargetSentiment(progress=False)
+        >>> s = "The mayor praised the firefighters for their heroic rescue."
+        >>> clf.predict_proba([s], [22], [34]).argmax(axis=1).tolist()
+        [2]
+        """
+        sents, a, b = _validate(sentences, starts, ends)
+        if not sents:
+            return np.zeros((0, 3), dtype=np.float32)
+        self.load()
+        max_length = int(self.max_length or self.config_["max_length"])
+        items = encode_targets(
+            self.tokenizer_, sents, a, b, max_length=max_length, special_ids=self.special_ids_
+        )
+        order = np.argsort([len(ids) for ids, _ in items], kind="stable")
+        bs = max(1, int(self.batch_size))
+        batches = [order[i : i + bs] for i in range(0, len(order), bs)]
+        from tqdm.auto import tqdm
+
+        out = np.empty((len(items), 3), dtype=np.float32)
+        pad = self.special_ids_.get("pad", 0)
+        bar = tqdm(
+            batches,
+            desc="neural sentiment",
+            unit="batch",
+            disable=(not self.progress) or len(batches) < 2,
+            leave=False,
+        )
+        for idx in bar:
+            feed = pad_batch([items[j] for j in idx], pad_id=pad)
+            feed = {k: v for k, v in feed.items() if k in self.input_names_}
+            (logits,) = self.session_.run(["logits"], feed)
+            out[idx] = _softmax(logits.astype(np.float32))
+        return out
+
+    def predict(
+        self, sentences: Sequence[str], starts: Sequence[int], ends: Sequence[int]
+    ) -> np.ndarray:
+        """Label (``"negative"``, ``"neutral"`` or ``"positive"``) of each target.
+
+        Examples
+        --------
+        >>> clf = NeuralTargetSentiment(progress=False)
+        >>> s = "Putin threatened Europe, while Zelensky thanked Europe for its generous help."
+        >>> clf.predict([s, s], [0, 31], [5, 39]).tolist()
+        ['negative', 'positive']
+        """
+        p = self.predict_proba(sentences, starts, ends)
+        return self.classes_[p.argmax(axis=1)] if len(p) else np.array([], dtype=str)
+
+    def score(
+        self,
+        sentences: Sequence[str],
+        starts: Sequence[int],
+        ends: Sequence[int],
+        y: Sequence[Any],
+    ) -> float:
+        """Accuracy against ``y`` (labels as strings or NewsMTSC polarities -1/0/1).
+
+        Examples
+        --------
+        >>> clf = NeuralTargetSentiment(progress=False)
+        >>> clf.score(["Russia's brutal war against Ukraine"], [0], [6], [-1])
+        1.0
+        """
+        truth = [_label(v) for v in _as_list("y", y)]
+        pred = self.predict(sentences, starts, ends)
+        if len(truth) != len(pred):
+            raise ValueError(f"y has {len(truth)} labels for {len(pred)} targets")
+        return float(np.mean([t == p for t, p in zip(truth, pred)])) if truth else float("nan")
+
+
+def _label(v: Any) -> str:
+    if isinstance(v, str) and v in LABELS:
+        return v
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool) and -1 <= int(v) <= 1:
+        return LABELS[int(v) + 1]
+    raise ValueError(f"invalid label {v!r}; valid labels are {LABELS} or -1, 0, 1")

@@ -1,0 +1,294 @@
+"""Threat indices per document and "who frames whom as a threat" attribution tables.
+
+:func:`threat_index`
+    One row per document: how many sentences are threat frames, their share, their rate per 1,000
+    words, and counts per threat type and horizon.
+:func:`threat_attributions`
+    One row per group (document, month, quarter, year, speaker, country, collection or framer),
+    framer and actor: how many threat sentences name the actor as source or referent, the share of
+    the group's threat sentences that name it as source, and a bootstrap confidence interval of
+    that share resampling whole documents (:func:`toolkit.bootstrap.bootstrap_ci`).
+
+The *framer* is who speaks: the speaking state for UN General Debate speeches (``docs.iso3``), and
+the collection's home actor otherwise (White House texts: USA; Kremlin texts: RUS).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, bootstrap_ci
+from toolkit.errors import check_choice
+from toolkit.threat import HORIZONS, THREAT_TYPES, _require
+
+__all__ = ["BY_CHOICES", "DEFAULT_HOME_ACTORS", "framers", "threat_attributions", "threat_index"]
+
+#: Grouping choices of :func:`threat_attributions`.
+BY_CHOICES = ("doc", "month", "quarter", "year", "speaker", "country", "collection", "framer", "all")
+#: Home actor (framer) of a collection whose documents have no ``iso3``.
+DEFAULT_HOME_ACTORS = {"whitehouse": "USA", "kremlin": "RUS", "seed": "NATO"}
+_WORD = re.compile(r"\w+")
+_META = ["collection", "date", "year", "iso3", "speaker"]
+
+
+def threat_index(frames: pd.DataFrame, docs: pd.DataFrame,
+                 tokens_or_sentences: pd.DataFrame) -> pd.DataFrame:
+    """Threat frames per document.
+
+    Parameters
+    ----------
+    frames : DataFrame
+        From :func:`toolkit.threat.threat_frames`.
+    docs : DataFrame
+        The documents table (``doc_id``; ``collection``, ``date``, ``year``, ``iso3``,
+        ``speaker`` are copied when present). Documents without sentences get zero counts.
+    tokens_or_sentences : DataFrame
+        The tokens table (words are tokens with ``is_word``) or the sentences table (words are
+        runs of letters and digits in ``text``), for the word counts.
+
+    Returns
+    -------
+    DataFrame
+        One row per document, in ``docs`` order: ``doc_id``, the metadata columns present,
+        ``n_sentences``, ``n_scored``, ``n_threat``, ``share`` (``n_threat / n_scored``; NaN
+        without scored sentences), ``n_words``, ``per_1000_words`` (threat sentences per 1,000
+        words; NaN without words), ``mean_score`` (mean ``threat_score`` of scored sentences),
+        ``n_<type>`` for every threat type and ``n_<horizon>`` for every horizon.
+
+    Examples
+    --------
+    >>> frames = pd.DataFrame({"doc_id": ["a", "a"], "sent_id": [0, 1], "threat": [True, False],
+    ...     "threat_score": [0.9, 0.1], "threat_type": ["military", None],
+    ...     "horizon": ["present", None], "scored": [True, True], "cues": [[], []]})
+    >>> sents = pd.DataFrame({"doc_id": ["a", "a"], "sent_id": [0, 1],
+    ...                       "text": ["Russia invaded Ukraine.", "We met."]})
+    >>> threat_index(frames, pd.DataFrame({"doc_id": ["a"]}), sents)[
+    ...     ["n_threat", "share", "n_words", "per_1000_words"]].to_dict("records")
+    [{'n_threat': 1, 'share': 0.5, 'n_words': 5, 'per_1000_words': 200.0}]
+    """
+    _require(frames, ["doc_id", "sent_id", "threat", "threat_score", "threat_type", "horizon",
+                      "scored"], "threat_index", "Pass the table from threat_frames().")
+    _require(docs, ["doc_id"], "threat_index", "Pass the documents table from read_corpus().")
+    _require(tokens_or_sentences, ["doc_id"], "threat_index",
+             "Pass the tokens or the sentences table.")
+    ts = tokens_or_sentences
+    if "is_word" in ts.columns:
+        words = ts.groupby("doc_id", sort=False)["is_word"].sum()
+    elif "text" in ts.columns:
+        counts = ts["text"].map(lambda t: len(_WORD.findall(t)) if isinstance(t, str) else 0)
+        words = counts.groupby(ts["doc_id"], sort=False).sum()
+    else:
+        raise ValueError("threat_index() needs the tokens table (with is_word) or the sentences "
+                         "table (with text) for the word counts")
+    f = frames
+    g = f.groupby("doc_id", sort=False)
+    agg = pd.DataFrame({
+        "n_sentences": g.size(),
+        "n_scored": g["scored"].sum(),
+        "n_threat": g["threat"].sum(),
+        "mean_score": f["threat_score"].where(f["scored"]).groupby(f["doc_id"], sort=False).mean(),
+    })
+    for t in THREAT_TYPES:
+        agg[f"n_{t}"] = (f["threat"] & (f["threat_type"] == t)).groupby(f["doc_id"], sort=False).sum()
+    for h in HORIZONS:
+        agg[f"n_{h}"] = (f["threat"] & (f["horizon"] == h)).groupby(f["doc_id"], sort=False).sum()
+    meta = [c for c in _META if c in docs.columns]
+    out = docs[["doc_id", *meta]].drop_duplicates("doc_id").reset_index(drop=True)
+    out = out.merge(agg, left_on="doc_id", right_index=True, how="left")
+    count_cols = ["n_sentences", "n_scored", "n_threat",
+                  *(f"n_{t}" for t in THREAT_TYPES), *(f"n_{h}" for h in HORIZONS)]
+    out[count_cols] = out[count_cols].fillna(0).astype("int64")
+    out["n_words"] = out["doc_id"].map(words).fillna(0).astype("int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share"] = np.where(out["n_scored"] > 0, out["n_threat"] / out["n_scored"].where(
+            out["n_scored"] > 0), np.nan)
+        out["per_1000_words"] = np.where(out["n_words"] > 0, 1000 * out["n_threat"]
+                                         / out["n_words"].where(out["n_words"] > 0), np.nan)
+    order = ["doc_id", *meta, "n_sentences", "n_scored", "n_threat", "share", "n_words",
+             "per_1000_words", "mean_score", *(f"n_{t}" for t in THREAT_TYPES),
+             *(f"n_{h}" for h in HORIZONS)]
+    return out[order]
+
+
+def framers(docs: pd.DataFrame, home_actors: Mapping[str, str] | None = None) -> pd.Series:
+    """The framer of every document: ``iso3`` when present, else the collection's home actor.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        The documents table (``doc_id``; ``iso3`` and ``collection`` when present).
+    home_actors : mapping, optional
+        Collection name -> actor id; merged over :data:`DEFAULT_HOME_ACTORS`.
+
+    Returns
+    -------
+    Series
+        Indexed by ``doc_id``; None where neither is known.
+    """
+    homes = {**DEFAULT_HOME_ACTORS, **dict(home_actors or {})}
+    iso = docs["iso3"] if "iso3" in docs.columns else pd.Series([None] * len(docs), index=docs.index)
+    coll = docs["collection"] if "collection" in docs.columns else pd.Series([None] * len(docs),
+                                                                           index=docs.index)
+    vals = [i if isinstance(i, str) and i else homes.get(c) for i, c in zip(iso, coll)]
+    return pd.Series(vals, index=docs["doc_id"].to_numpy(), dtype=object, name="framer")
+
+
+def _group_values(docs: pd.DataFrame, by: str, framer: pd.Series) -> pd.Series:
+    """The group label of every document for ``by``."""
+    idx = docs["doc_id"].to_numpy()
+    if by == "doc":
+        return pd.Series(idx, index=idx, dtype=object)
+    if by == "framer":
+        return framer
+    if by == "all":
+        return pd.Series(["all"] * len(idx), index=idx, dtype=object)
+    if by in ("month", "quarter", "year"):
+        if by == "year" and "year" in docs.columns:
+            vals = docs["year"]
+            return pd.Series([None if pd.isna(v) else int(v) for v in vals], index=idx, dtype=object)
+        if "date" not in docs.columns:
+            raise ValueError(f"by={by!r} needs a date column in the documents table")
+        dates = pd.to_datetime(docs["date"], errors="coerce")
+        freq = {"month": "M", "quarter": "Q", "year": "Y"}[by]
+        vals = [None if pd.isna(d) else str(d.to_period(freq)) for d in dates]
+        return pd.Series(vals, index=idx, dtype=object)
+    if by not in docs.columns:
+        raise ValueError(f"by={by!r} needs a {by!r} column in the documents table")
+    return pd.Series(docs[by].to_numpy(), index=idx, dtype=object)
+
+
+def threat_attributions(
+    roles: pd.DataFrame,
+    docs: pd.DataFrame,
+    *,
+    by: Literal["doc", "month", "quarter", "year", "speaker", "country", "collection", "framer",
+                "all"] = "doc",
+    frames: pd.DataFrame | None = None,
+    with_framer: bool = True,
+    home_actors: Mapping[str, str] | None = None,
+    n_boot: int = DEFAULT_N_BOOT,
+    ci: float = 0.95,
+    random_state: int = DEFAULT_RANDOM_STATE,
+) -> pd.DataFrame:
+    """Who frames whom as a threat: actors as threat sources and referents per group.
+
+    Parameters
+    ----------
+    roles : DataFrame
+        From :func:`toolkit.threat.threat_roles`.
+    docs : DataFrame
+        The documents table, for the groups and the framer.
+    by : str, default "doc"
+        The group: ``doc``, ``month``, ``quarter``, ``year`` (from ``date``/``year``),
+        ``speaker``, ``country``, ``collection``, ``framer`` or ``all``.
+    frames : DataFrame, optional
+        From :func:`toolkit.threat.threat_frames`. Gives the denominator: all threat sentences of
+        the group. Without it, only threat sentences that mention some actor are counted.
+    with_framer : bool, default True
+        Also group by the framer (who speaks), so the table reads "framer frames actor as a
+        threat". Ignored when ``by="framer"``.
+    home_actors : mapping, optional
+        Collection -> framer for documents without ``iso3`` (see :func:`framers`).
+    n_boot, ci, random_state
+        Passed to :func:`toolkit.bootstrap.bootstrap_ci`; the bootstrap resamples whole documents.
+
+    Returns
+    -------
+    DataFrame
+        One row per group, framer and actor named as source or referent in the group's threat
+        sentences: the group column (named as ``by``; ``doc_id`` for ``doc``), ``framer``,
+        ``actor``, ``n_threat`` (threat sentences of the group), ``n_source``, ``n_referent``,
+        ``share_source`` (``n_source / n_threat``), ``ci_low``, ``ci_high`` (of ``share_source``)
+        and ``share_referent``. Sorted by group, framer and ``n_source`` descending.
+
+    Examples
+    --------
+    >>> roles = pd.DataFrame({"doc_id": ["a", "a", "b"], "sent_id": [0, 0, 0],
+    ...     "actor": ["RUS", "UKR", "RUS"], "role": ["source", "referent", "none"],
+    ...     "rule": ["possessive", "referent-prep", None], "threat": [True, True, False]})
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "collection": ["whitehouse", "whitehouse"]})
+    >>> threat_attributions(roles, docs, by="collection")[
+    ...     ["collection", "framer", "actor", "n_source", "share_source"]].values.tolist()
+    [['whitehouse', 'USA', 'RUS', 1, 1.0], ['whitehouse', 'USA', 'UKR', 0, 0.0]]
+    """
+    check_choice("by", by, BY_CHOICES)
+    _require(roles, ["doc_id", "sent_id", "actor", "role"], "threat_attributions",
+             "Pass the table from threat_roles().")
+    _require(docs, ["doc_id"], "threat_attributions", "Pass the documents table.")
+    group_col = "doc_id" if by == "doc" else by
+    fr = framers(docs, home_actors)
+    groups = _group_values(docs, by, fr)
+    keys = [group_col] + (["framer"] if with_framer and by != "framer" else [])
+    out_cols = [*keys, "actor", "n_threat", "n_source", "n_referent", "share_source", "ci_low",
+                "ci_high", "share_referent"]
+
+    # Threat sentences: the denominator.
+    if frames is not None:
+        _require(frames, ["doc_id", "sent_id", "threat"], "threat_attributions",
+                 "Pass the table from threat_frames().")
+        ts = frames.loc[frames["threat"].astype(bool), ["doc_id", "sent_id"]]
+    else:
+        thr = roles["threat"].astype(bool) if "threat" in roles.columns else \
+            roles["role"].isin(["source", "referent"])
+        ts = roles.loc[thr, ["doc_id", "sent_id"]]
+    ts = ts.drop_duplicates().reset_index(drop=True)
+    ts[group_col] = ts["doc_id"].map(groups)
+    if "framer" in keys and group_col != "framer":
+        ts["framer"] = ts["doc_id"].map(fr)
+    ts = ts.dropna(subset=[group_col])
+    if ts.empty:
+        return pd.DataFrame(columns=out_cols)
+    ts["_cell"] = list(zip(*(ts[k] for k in keys)))
+    n_threat = ts.groupby("_cell").size()
+
+    r = roles.loc[roles["role"].isin(["source", "referent"]), ["doc_id", "sent_id", "actor", "role"]]
+    r = r.merge(ts[["doc_id", "sent_id", "_cell"]], on=["doc_id", "sent_id"], how="inner")
+    if r.empty:
+        return pd.DataFrame(columns=out_cols)
+    # one role per (sentence, actor): source wins
+    r["_src"] = (r["role"] == "source").astype(float)
+    r["_ref"] = (r["role"] == "referent").astype(float)
+    per = r.groupby(["_cell", "doc_id", "sent_id", "actor"], sort=False)[["_src", "_ref"]].max()
+    per = per.reset_index()
+    per["_ref"] = per["_ref"] * (1 - per["_src"])
+
+    # Every threat sentence of a cell x every actor named in the cell: 0/1 "names actor as source".
+    actors_in_cell = per.groupby("_cell")["actor"].unique()
+    long_parts = []
+    for cell, sents in ts.groupby("_cell", sort=False):
+        acts = actors_in_cell.get(cell)
+        if acts is None:
+            continue
+        n, k = len(sents), len(acts)
+        long_parts.append(pd.DataFrame({
+            "_cell": [cell] * (n * k),
+            "doc_id": np.repeat(sents["doc_id"].to_numpy(), k),
+            "sent_id": np.repeat(sents["sent_id"].to_numpy(), k),
+            "actor": np.tile(np.asarray(acts, dtype=object), n),
+        }))
+    long = pd.concat(long_parts, ignore_index=True)
+    long = long.merge(per, on=["_cell", "doc_id", "sent_id", "actor"], how="left")
+    long[["_src", "_ref"]] = long[["_src", "_ref"]].fillna(0.0)
+    long["_cell_id"] = pd.factorize(long["_cell"])[0]
+    cells = long.drop_duplicates("_cell_id").set_index("_cell_id")["_cell"]
+    boot = bootstrap_ci(long, "_src", ["_cell_id", "actor"], n_boot=n_boot, ci=ci,
+                        random_state=random_state, cluster="doc_id")
+    counts = long.groupby(["_cell_id", "actor"])[["_src", "_ref"]].sum().reset_index()
+    res = boot.merge(counts, on=["_cell_id", "actor"])
+    res["_cell"] = res["_cell_id"].map(cells)
+    for i, k in enumerate(keys):
+        res[k] = [c[i] for c in res["_cell"]]
+    if by == "year":
+        res["year"] = res["year"].astype("int64")
+    res["n_threat"] = res["_cell"].map(n_threat).astype("int64")
+    res["n_source"] = res["_src"].round().astype("int64")
+    res["n_referent"] = res["_ref"].round().astype("int64")
+    res["share_source"] = res["n_source"] / res["n_threat"]
+    res["share_referent"] = res["n_referent"] / res["n_threat"]
+    res = res.sort_values([*keys, "n_source", "n_referent", "actor"],
+                          ascending=[True] * len(keys) + [False, False, True], kind="stable")
+    return res[out_cols].reset_index(drop=True)
