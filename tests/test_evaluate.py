@@ -162,3 +162,21 @@ def test_cli_evaluate_prints_one_json_object():
     lines = out.getvalue().splitlines()
     assert len(lines) == 1
     check_result(json.loads(lines[-1]), "lexicon", 343)
+
+
+def test_codebook_roles_step_is_default_and_helps_lexicon():
+    """The codebook-aware role step (threat source -> negative) is on by default and improves
+    actor sentiment on the dev gold set (lexicon method: fast)."""
+    from toolkit.evaluate import codebook_predictions, evaluate_codebook
+
+    path = data_path("eval", "threat_dev.jsonl")
+    on = evaluate_codebook(path, sentiment_method="lexicon")["sentiment"]
+    off = evaluate_codebook(path, sentiment_method="lexicon", use_roles=False,
+                            prior_correction=False)["sentiment"]
+    assert on["n"] == off["n"] > 0
+    assert on["macro_f1"] > off["macro_f1"]
+    out = codebook_predictions(path, sentiment_method="lexicon")
+    src = out["roles"][out["roles"]["role"] == "source"]
+    lab = out["sentiment"].set_index(["doc_id", "sent_id", "actor"])["label"]
+    assert len(src) and all(lab[(d, s, a)] == "negative"
+                            for d, s, a in zip(src["doc_id"], src["sent_id"], src["actor"]))

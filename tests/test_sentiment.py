@@ -398,3 +398,120 @@ def test_lexicon_scores_are_probabilities(case):
     assert np.all(p >= 0) and p.sum() == pytest.approx(1.0)
     assert -1 <= res.loc[0, "score"] <= 1
     assert res.loc[0, "label"] == LABELS[int(p.argmax())]
+
+
+# ---------------------------------------------------------------------------------------------
+# Codebook-aware steps: real-world prior correction and threat roles
+# ---------------------------------------------------------------------------------------------
+
+
+def test_prior_counts_match_the_shipped_newsmtsc_files():
+    for name, counts in (("train", S.NEWSMTSC_TRAIN_COUNTS), ("dev_rw", S.NEWSMTSC_DEV_RW_COUNTS)):
+        got = read_newsmtsc(data_path("newsmtsc", f"{name}.jsonl"))["label"].value_counts()
+        assert tuple(int(got.get(c, 0)) for c in LABELS) == counts
+
+
+def test_prior_correction_only_shifts_the_neural_method():
+    p = np.array([[0.3, 0.3, 0.4], [0.8, 0.1, 0.1], [0.1, 0.1, 0.8]])
+    for m in ("sklearn", "lexicon"):
+        assert np.array_equal(S.apply_prior_correction(p, m), p)
+    q = S.apply_prior_correction(p, "neural")
+    assert q.shape == p.shape and np.allclose(q.sum(axis=1), 1.0)
+    # real news is less often positive than the class-boosted training split
+    assert q[0].argmax() == 1 and q[1].argmax() == 0 and q[2].argmax() == 2
+    assert np.all(q[:, 2] < p[:, 2])
+    assert S.apply_prior_correction(np.zeros((0, 3)), "neural").shape == (0, 3)
+    with pytest.raises(ValueError, match="method"):
+        S.apply_prior_correction(p, "bogus")
+
+
+def _role_tables(actors, labels, roles, doc="d", sent=0):
+    sent_tab = pd.DataFrame({"doc_id": doc, "sent_id": sent, "actor": actors, "label": labels,
+                             "score": 0.0})
+    role_tab = pd.DataFrame({"doc_id": doc, "sent_id": sent, "actor": actors, "role": roles})
+    return sent_tab, role_tab
+
+
+def test_apply_threat_roles_follows_the_codebook_definitions():
+    s, r = _role_tables(["RUS", "UKR", "DEU", "FRA"],
+                        ["positive", "neutral", "neutral", "negative"],
+                        ["source", "referent", "none", "referent"])
+    out = S.apply_threat_roles(s, r)
+    # source -> dangerous -> negative; neutral victim of RUS -> positive; none unchanged;
+    # a negative referent stays negative
+    assert out["label"].tolist() == ["negative", "positive", "neutral", "negative"]
+    assert s["label"].tolist() == ["positive", "neutral", "neutral", "negative"]  # not mutated
+    assert list(out.columns) == list(s.columns) and out["score"].tolist() == [0.0] * 4
+
+
+def test_apply_threat_roles_referent_without_actor_source_keeps_its_label():
+    s, r = _role_tables(["PAK"], ["neutral"], ["referent"])
+    assert S.apply_threat_roles(s, r)["label"].tolist() == ["neutral"]
+    # a source in another sentence does not count
+    s2, r2 = _role_tables(["RUS"], ["neutral"], ["source"], sent=1)
+    both = S.apply_threat_roles(pd.concat([s, s2]), pd.concat([r, r2]))
+    assert both["label"].tolist() == ["neutral", "negative"]
+    # actors without a role row are unchanged; an empty roles table changes nothing
+    assert S.apply_threat_roles(s, r.iloc[:0])["label"].tolist() == ["neutral"]
+    with pytest.raises(ValueError, match="role"):
+        S.apply_threat_roles(s, r.drop(columns="role"))
+
+
+def _one_sentence(text, actors):
+    sents = pd.DataFrame({"doc_id": ["d"], "sent_id": [0], "start": [0], "end": [len(text)],
+                          "text": [text]})
+    rows = [(w, a, text.index(w)) for w, a in actors.items()]
+    ments = pd.DataFrame({"doc_id": "d", "sent_id": 0, "actor": [a for _, a, _ in rows],
+                          "start": [i for _, _, i in rows],
+                          "end": [i + len(w) for w, _, i in rows]})
+    return sents, ments
+
+
+def test_actor_sentiment_with_threat_roles_inline():
+    from toolkit.threat import threat_frames, threat_roles
+
+    text = "Iran poses a growing threat to Israel, our friend."
+    sents, ments = _one_sentence(text, {"Iran": "IRN", "Israel": "ISR"})
+    roles = threat_roles(threat_frames(sents, ments, progress=False), ments, sents)
+    assert roles.set_index("actor")["role"].to_dict() == {"IRN": "source", "ISR": "referent"}
+    out = actor_sentiment(sents, ments, method="lexicon", progress=False, roles=roles)
+    labels = out.set_index("actor")["label"].to_dict()
+    assert labels["IRN"] == "negative"
+    plain = actor_sentiment(sents, ments, method="lexicon", progress=False)
+    assert list(out.columns) == list(plain.columns) == ACTOR_SENTIMENT_COLUMNS
+    assert out["score"].tolist() == plain["score"].tolist()
+
+
+def test_actor_sentiment_source_overrides_a_positive_model_label(monkeypatch):
+    class Fake:  # a model that finds every target positive
+        classes_ = np.array(LABELS)
+
+        def predict_proba(self, X):
+            return np.tile([0.1, 0.2, 0.7], (len(X), 1))
+
+    monkeypatch.setattr(S, "_MODELS", {"lexicon": Fake()})
+    text = "Russia, a great and proud nation, threatens Ukraine."
+    sents, ments = _one_sentence(text, {"Russia": "RUS", "Ukraine": "UKR"})
+    roles = pd.DataFrame({"doc_id": "d", "sent_id": 0, "actor": ["RUS", "UKR"],
+                          "role": ["source", "referent"]})
+    plain = actor_sentiment(sents, ments, method="lexicon", progress=False)
+    assert plain.set_index("actor").at["RUS", "label"] == "positive"
+    out = actor_sentiment(sents, ments, method="lexicon", progress=False, roles=roles)
+    assert out.set_index("actor")["label"].to_dict() == {"RUS": "negative", "UKR": "positive"}
+
+
+def test_actor_sentiment_prior_correction_uses_the_neural_shift(monkeypatch):
+    class Fake:
+        classes_ = np.array(LABELS)
+
+        def predict_proba(self, sentences, starts, ends):
+            return np.tile([0.3, 0.3, 0.4], (len(sentences), 1))
+
+    monkeypatch.setattr(S, "_MODELS", {"neural": Fake()})
+    sents, ments = _one_sentence(WAR, {"Ukraine": "UKR"})
+    raw = actor_sentiment(sents, ments, progress=False, prior_correction=False)
+    cor = actor_sentiment(sents, ments, progress=False)  # default: corrected
+    assert raw.at[0, "label"] == "positive" and cor.at[0, "label"] == "neutral"
+    assert cor.at[0, "p_positive"] < 0.4
+    # score_targets keeps the raw model probabilities
+    assert score_targets([WAR], [28], [35], progress=False).at[0, "label"] == "positive"

@@ -19,9 +19,10 @@ from toolkit.errors import check_choice
 from toolkit.segment import sentences, tokens
 
 #: Stages in the order they run; ``analyze(stages=...)`` picks a subset (dependencies are added).
-STAGES = ("corpus", "sentences", "tokens", "mentions", "sentiment", "threat")
+STAGES = ("corpus", "sentences", "tokens", "mentions", "threat", "sentiment")
+# Sentiment reads the threat roles: a threat source is portrayed as dangerous (codebook section 3).
 _NEEDS = {"sentences": ("corpus",), "tokens": ("sentences",), "mentions": ("sentences",),
-          "sentiment": ("mentions",), "threat": ("mentions", "tokens")}
+          "threat": ("mentions", "tokens"), "sentiment": ("threat",)}
 #: Sentiment method of the ``sentiment`` stage unless ``sentiment_method=`` says otherwise.
 DEFAULT_SENTIMENT_METHOD = "sklearn"
 
@@ -139,19 +140,6 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
             "mentions", docs, lambda: mentions(sents, docs, progress=progress),
             use_cache=use_cache, fingerprint=fp)
         timings["mentions"] = time.perf_counter() - t
-    if "sentiment" in run:
-        from toolkit.aggregate import sentiment_by, sentiment_evidence
-        from toolkit.sentiment import actor_sentiment
-
-        t = time.perf_counter()
-        tables["actor_sentiment"] = cached_table(
-            "actor_sentiment", docs,
-            lambda: actor_sentiment(sents, tables["mentions"], method=sentiment_method,
-                                    progress=progress),
-            params={"method": sentiment_method}, use_cache=use_cache, fingerprint=fp)
-        tables["sentiment_by_year"] = sentiment_by(tables["actor_sentiment"], docs, "year")
-        tables["sentiment_evidence"] = sentiment_evidence(tables["actor_sentiment"], sents)
-        timings["sentiment"] = time.perf_counter() - t
     if "threat" in run:
         from toolkit.threat import threat_cues, threat_frames, threat_roles
         from toolkit.threat_index import threat_attributions, threat_index
@@ -172,6 +160,19 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
                                                        frames=frames)
         timings["threat"] = time.perf_counter() - t
 
+    if "sentiment" in run:
+        from toolkit.aggregate import sentiment_by, sentiment_evidence
+        from toolkit.sentiment import actor_sentiment
+
+        t = time.perf_counter()
+        tables["actor_sentiment"] = cached_table(
+            "actor_sentiment", docs,
+            lambda: actor_sentiment(sents, tables["mentions"], method=sentiment_method,
+                                    roles=tables["threat_roles"], progress=progress),
+            params={"method": sentiment_method}, use_cache=use_cache, fingerprint=fp)
+        tables["sentiment_by_year"] = sentiment_by(tables["actor_sentiment"], docs, "year")
+        tables["sentiment_evidence"] = sentiment_evidence(tables["actor_sentiment"], sents)
+        timings["sentiment"] = time.perf_counter() - t
     for name, table in tables.items():
         write_parquet(_parquet_safe(table), out / f"{name}.parquet")
     docs.attrs["skipped"].to_csv(out / "skipped.csv", index=False)

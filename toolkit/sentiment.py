@@ -53,6 +53,7 @@ import pandas as pd
 
 from toolkit.errors import ModelNotFoundError, check_choice
 from toolkit.resources import data_path
+from toolkit.targets import as_list, validate_targets
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -239,54 +240,6 @@ def _vader_normalize(x: float, alpha: float = 15.0) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-def _as_list(name: str, values: Any) -> list:
-    if isinstance(values, (str, bytes)):
-        raise ValueError(f"{name} must be a sequence (one value per target), not a single string")
-    if isinstance(values, (pd.Series, pd.Index, np.ndarray)):
-        return list(values.tolist())
-    try:
-        return list(values)
-    except TypeError:
-        raise ValueError(f"{name} must be a sequence, got {type(values).__name__}") from None
-
-
-def _validate_targets(
-    sentences: Any, starts: Any, ends: Any
-) -> tuple[list[str], list[int], list[int]]:
-    """Check the inputs of one target per row; ``ValueError`` names the first bad row."""
-    sents = _as_list("sentences", sentences)
-    a = _as_list("starts", starts)
-    b = _as_list("ends", ends)
-    if not (len(sents) == len(a) == len(b)):
-        raise ValueError(
-            f"sentences, starts and ends must have the same length, got {len(sents)}, {len(a)}, "
-            f"{len(b)}"
-        )
-    out_a: list[int] = []
-    out_b: list[int] = []
-    for i, (s, x, y) in enumerate(zip(sents, a, b)):
-        if not isinstance(s, str):
-            raise ValueError(f"row {i}: sentence must be a string, got {type(s).__name__}")
-        if not s.strip():
-            raise ValueError(f"row {i}: sentence is empty")
-        for what, v in (("start", x), ("end", y)):
-            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
-                if isinstance(v, (float, np.floating)) and float(v).is_integer():
-                    continue
-                raise ValueError(f"row {i}: {what} must be an integer, got {v!r}")
-        x, y = int(x), int(y)
-        if not 0 <= x < y <= len(s):
-            raise ValueError(
-                f"row {i}: target span [{x}, {y}) is empty or outside the sentence "
-                f"(length {len(s)})"
-            )
-        if not s[x:y].strip():
-            raise ValueError(f"row {i}: target span [{x}, {y}) holds only whitespace")
-        out_a.append(x)
-        out_b.append(y)
-    return sents, out_a, out_b
-
-
 def _targets_from_X(X: Any) -> tuple[list[str], list[int], list[int]]:
     """``(sentences, starts, ends)`` from a DataFrame or a list of dicts.
 
@@ -314,12 +267,12 @@ def _targets_from_X(X: Any) -> tuple[list[str], list[int], list[int]]:
         raise ValueError(
             f"X lacks column(s) {missing}; it needs sentence, start, end (one target per row)"
         )
-    return _validate_targets(df[cols["sentence"]], df[cols["start"]], df[cols["end"]])
+    return validate_targets(df[cols["sentence"]], df[cols["start"]], df[cols["end"]])
 
 
 def _labels_from_y(y: Any) -> np.ndarray:
     out = []
-    for i, v in enumerate(_as_list("y", y)):
+    for i, v in enumerate(as_list("y", y)):
         if isinstance(v, str) and v in LABELS:
             out.append(v)
         elif (
@@ -981,7 +934,7 @@ def score_targets(
     ['negative', 'positive']
     """
     check_choice("method", method, METHODS)
-    sents, a, b = _validate_targets(sentences, starts, ends)
+    sents, a, b = validate_targets(sentences, starts, ends)
     cols = ["label", "score", "p_negative", "p_neutral", "p_positive"]
     if not sents:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "label" else float) for c in cols})

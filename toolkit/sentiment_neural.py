@@ -37,6 +37,7 @@ import numpy as np
 
 from toolkit.errors import ModelNotFoundError
 from toolkit.resources import data_path
+from toolkit.targets import as_list, validate_targets
 
 __all__ = [
     "LABELS",
@@ -189,47 +190,6 @@ def pad_batch(
         attention[i, : len(ids)] = 1
         target[i, : len(mask)] = mask
     return {"input_ids": input_ids, "attention_mask": attention, "target_mask": target}
-
-
-def _as_list(name: str, values: Any) -> list:
-    if isinstance(values, (str, bytes)):
-        raise ValueError(f"{name} must be a sequence (one value per target), not a single string")
-    try:
-        return list(values)
-    except TypeError:
-        raise ValueError(f"{name} must be a sequence, got {type(values).__name__}") from None
-
-
-def _validate(sentences: Any, starts: Any, ends: Any) -> tuple[list[str], list[int], list[int]]:
-    sents = _as_list("sentences", sentences)
-    a = _as_list("starts", starts)
-    b = _as_list("ends", ends)
-    if not (len(sents) == len(a) == len(b)):
-        raise ValueError(
-            f"sentences, starts and ends must have the same length, got {len(sents)}, {len(a)}, "
-            f"{len(b)}"
-        )
-    out_a: list[int] = []
-    out_b: list[int] = []
-    for i, (s, x, y) in enumerate(zip(sents, a, b)):
-        if not isinstance(s, str):
-            raise ValueError(f"row {i}: sentence must be a string, got {type(s).__name__}")
-        if not s.strip():
-            raise ValueError(f"row {i}: sentence is empty")
-        for what, v in (("start", x), ("end", y)):
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-                raise ValueError(f"row {i}: {what} must be an integer, got {v!r}")
-        x, y = int(x), int(y)
-        if not 0 <= x < y <= len(s):
-            raise ValueError(
-                f"row {i}: target span [{x}, {y}) is empty or outside the sentence "
-                f"(length {len(s)})"
-            )
-        if not s[x:y].strip():
-            raise ValueError(f"row {i}: target span [{x}, {y}) holds only whitespace")
-        out_a.append(x)
-        out_b.append(y)
-    return sents, out_a, out_b
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -426,7 +386,7 @@ class NeuralTargetSentiment:
         >>> clf.predict_proba([s], [22], [34]).argmax(axis=1).tolist()
         [2]
         """
-        sents, a, b = _validate(sentences, starts, ends)
+        sents, a, b = validate_targets(sentences, starts, ends)
         if not sents:
             return np.zeros((0, 3), dtype=np.float32)
         self.load()
@@ -485,7 +445,7 @@ class NeuralTargetSentiment:
         >>> clf.score(["Russia's brutal war against Ukraine"], [0], [6], [-1])
         1.0
         """
-        truth = [_label(v) for v in _as_list("y", y)]
+        truth = [_label(v) for v in as_list("y", y)]
         pred = self.predict(sentences, starts, ends)
         if len(truth) != len(pred):
             raise ValueError(f"y has {len(truth)} labels for {len(pred)} targets")
