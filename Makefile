@@ -20,7 +20,7 @@ analysis: $(VENV)/.installed
 	$(BIN)/toolkit analyze $(CORPUS) --out $(OUT)
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q tests $(if $(wildcard notebooks/*.ipynb),--nbmake notebooks,)
+	$(BIN)/python -m pytest -q tests --doctest-modules toolkit $(if $(wildcard notebooks/*.ipynb),--nbmake notebooks,)
 
 # Re-train the shipped models. The neural model needs the `train` extra (torch, transformers)
 # and takes about 15-40 minutes on 2 CPU cores; `make model-fast` rebuilds the others only.
