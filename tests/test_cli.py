@@ -40,3 +40,23 @@ def test_console_script_runs():
     exe = Path(sys.executable).with_name("toolkit")
     res = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=True)
     assert "corpus-info" in res.stdout and "analyze" in res.stdout
+
+
+def test_topics_command_writes_tables_and_rejects_bad_choices(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    from toolkit import read_corpus
+
+    docs = read_corpus(str(SEED.parent / "whitehouse"), progress=False)
+    small = tmp_path / "small.parquet"
+    docs.nsmallest(40, "n_chars")[["doc_id", "title", "date", "text"]].to_parquet(small)
+    out = tmp_path / "t"
+    assert main(["topics", str(small), "--k", "2", "--seed", "3", "--out", str(out),
+                 "--sweep", "2,3", "--quiet"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["k"] == 2 and printed["seed"] == 3 and printed["model"] == "nmf"
+    terms = pd.read_csv(out / "topic_terms.csv")
+    assert set(terms["topic"]) == {0, 1}
+    assert (out / "sweep.csv").exists() and (out / "doc_topics.parquet").exists()
+    assert main(["topics", str(small), "--model", "lsa", "--out", str(out), "--quiet"]) == 2
+    assert "valid values are: 'nmf', 'lda'" in capsys.readouterr().err
+    assert main(["topics", str(small), "--sweep", "a,b", "--out", str(out), "--quiet"]) == 2

@@ -165,3 +165,21 @@ def test_real_text_is_the_body_exactly(corpus_docs):
         assert raw.endswith(row.text)
         head = raw[: len(raw) - len(row.text)]
         assert head == "" or (head.startswith("---\n") and head.rstrip("\n").endswith("---"))
+
+
+def test_report_tables_in_attrs_do_not_break_pandas_operations():
+    """pandas compares attrs in concat/nsmallest; DataFrames there used to raise."""
+    a = read_corpus("corpus/seed", progress=False)
+    b = read_corpus("corpus/whitehouse", progress=False)
+    both = pd.concat([a, b], ignore_index=True)
+    assert len(both) == len(a) + len(b)
+    assert len(b.nsmallest(3, "n_chars")) == 3
+    assert list(b.iloc[:2].attrs["skipped"].columns) == ["path", "line", "reason"]
+
+
+def test_documents_table_round_trips_through_parquet(tmp_path):
+    docs = read_corpus("corpus/whitehouse", progress=False)
+    docs.to_parquet(tmp_path / "d.parquet")
+    back = pd.read_parquet(tmp_path / "d.parquet")
+    assert back["doc_id"].tolist() == docs["doc_id"].tolist()
+    assert len(back.attrs["auxiliary"]) == len(docs.attrs["auxiliary"]) == 2

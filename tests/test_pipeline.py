@@ -13,8 +13,10 @@ def test_stage_dependencies_are_added_in_order():
     assert _resolve(None) == list(STAGES)
     with pytest.raises(ValueError, match="invalid stage='topic'; valid values are: 'corpus'"):
         _resolve(["topic"])
+    assert _resolve(["topics"]) == ["corpus", "sentences", "tokens", "topics"]
 
 
+@pytest.mark.filterwarnings("ignore:topics stage skipped")
 def test_analyze_seed_all_stages_reproducible(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     first = analyze(SEED, tmp_path / "a", progress=False)
@@ -30,3 +32,31 @@ def test_analyze_seed_all_stages_reproducible(tmp_path, monkeypatch):
     assert {"RUS", "CHN", "PRK", "IRN", "NATO", "UKR"} <= set(first["mentions"]["actor"])
     idx = first["threat_index"]
     assert len(idx) == 1 and 0 < idx.loc[0, "share"] < 1
+
+
+def test_topics_stage_on_a_corpus_too_small_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.warns(UserWarning, match="topics stage skipped: .*min_df/max_df/k"):
+        tables = analyze(SEED, tmp_path / "a", progress=False)
+    summary = pd.read_json(tmp_path / "a" / "summary.json", typ="series")
+    assert "topics" in summary["skipped_stages"] and "topics" not in summary["stages"]
+    assert "actor_sentiment" in tables  # every other table is still there
+    # asked for by name, the stage fails loudly instead
+    with pytest.raises(ValueError, match="document-term matrix is empty|more than the matrix"):
+        analyze(SEED, tmp_path / "b", stages=["topics"], progress=False)
+
+
+def test_topics_stage_writes_its_tables(tmp_path, monkeypatch):
+    """The three White House documents of 2021 (a real, small corpus) with k=2."""
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    from toolkit import read_corpus
+
+    docs = read_corpus("corpus/whitehouse", progress=False)
+    small = tmp_path / "small.parquet"
+    docs.nsmallest(40, "n_chars")[["doc_id", "title", "date", "text"]].to_parquet(small)
+    tables = analyze(small, tmp_path / "out", stages=["topics"], topics_k=2, progress=False)
+    assert set(tables["topic_terms"]["topic"]) == {0, 1}
+    shares = tables["doc_topics"].groupby("doc_id")["weight"].sum()
+    assert len(shares) == len(tables["doc_topics"]["doc_id"].unique()) >= 30 and shares.round(6).eq(1).all()
+    for name in ("topic_terms.csv", "doc_topics.parquet", "coherence.csv", "topic_terms.png"):
+        assert (tmp_path / "out" / "topics" / name).exists()

@@ -32,7 +32,9 @@ from toolkit.kwic import (  # noqa: E402
     kwic_text,
     token_index,
 )
+from toolkit.coherence import Reference, npmi, npmi_per_topic, topic_diversity  # noqa: E402
 from toolkit.corpus import read_corpus  # noqa: E402
+from toolkit.dtm import DocumentTermMatrix, dtm  # noqa: E402
 from toolkit.errors import CorpusError, ModelNotFoundError  # noqa: E402
 from toolkit.pipeline import analyze, corpus_info  # noqa: E402
 from toolkit.evaluate import evaluate_codebook, evaluate_newsmtsc, read_newsmtsc  # noqa: E402
@@ -47,18 +49,35 @@ from toolkit.threat import (  # noqa: E402
     threat_roles,
 )
 from toolkit.threat_index import threat_attributions, threat_index  # noqa: E402
+from toolkit.plots_topics import (  # noqa: E402
+    plot_sweep,
+    plot_topic_terms,
+    plot_topics_by_group,
+    plot_topics_over_time,
+)
+from toolkit.topics import (  # noqa: E402
+    TopicModel,
+    run_topics,
+    sweep,
+    topic_association,
+    topics_by_group,
+    topics_over_time,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Concordance",
     "CorpusError",
+    "DocumentTermMatrix",
     "Gazetteer",
     "GazetteerError",
     "ModelNotFoundError",
     "NeuralTargetSentiment",
+    "Reference",
     "ThreatLexiconError",
     "TokenIndex",
+    "TopicModel",
     "actor_sentiment",
     "analyze",
     "bootstrap_ci",
@@ -66,6 +85,7 @@ __all__ = [
     "collocations",
     "corpus_info",
     "dispersion",
+    "dtm",
     "evaluate_codebook",
     "evaluate_newsmtsc",
     "find_mentions",
@@ -76,17 +96,25 @@ __all__ = [
     "load_gazetteer",
     "load_threat_lexicon",
     "mentions",
+    "npmi",
+    "npmi_per_topic",
     "plot_collocates",
     "plot_dispersion",
     "plot_frequency",
     "plot_keyness",
+    "plot_sweep",
+    "plot_topic_terms",
+    "plot_topics_by_group",
+    "plot_topics_over_time",
     "read_corpus",
     "read_newsmtsc",
+    "run_topics",
     "score_targets",
     "select_docs",
     "sentences",
     "sentiment_by",
     "sentiment_evidence",
+    "sweep",
     "term_frequency",
     "threat_attributions",
     "threat_cues",
@@ -95,4 +123,8 @@ __all__ = [
     "threat_roles",
     "token_index",
     "tokens",
+    "topic_association",
+    "topic_diversity",
+    "topics_by_group",
+    "topics_over_time",
 ]

@@ -1,6 +1,6 @@
 """The ``toolkit`` command: a thin layer over the package's functions.
 
-Sub-commands: ``corpus-info PATH``, ``analyze PATH --out DIR``, ``evaluate newsmtsc|codebook FILE``;
+Sub-commands: ``corpus-info PATH``, ``analyze PATH --out DIR``, ``topics PATH --out DIR``, ``evaluate newsmtsc|codebook FILE``;
 ``toolkit COMMAND --help`` for each.
 """
 from __future__ import annotations
@@ -36,9 +36,28 @@ def _analyze(args: argparse.Namespace) -> int:
 
     stages = args.stages.split(",") if args.stages else None
     analyze(args.path, args.out, stages=stages, sentiment_method=args.sentiment_method,
+            topics_k=args.topics_k, random_state=args.seed,
             progress=not args.quiet, use_cache=not args.no_cache)
     summary = json.loads((__import__("pathlib").Path(args.out) / "summary.json").read_text())
     print(json.dumps(summary, indent=2))
+    return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    from toolkit.topics import run_topics
+
+    sweep_ks = None
+    if args.sweep:
+        try:
+            sweep_ks = [int(k) for k in args.sweep.split(",")]
+        except ValueError:
+            raise ValueError(f"--sweep takes comma-separated integers such as 5,10,20, "
+                             f"not {args.sweep!r}") from None
+    run_topics(args.path, k=args.k, model=args.model, seed=args.seed, out=args.out,
+               unit=args.unit, sweep_ks=sweep_ks, progress=not args.quiet,
+               use_cache=not args.no_cache)
+    summary = json.loads((__import__("pathlib").Path(args.out) / "topics_summary.json").read_text())
+    print(json.dumps({k: v for k, v in summary.items() if k != "model_params"}, indent=2))
     return 0
 
 
@@ -66,9 +85,27 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--sentiment-method", default="sklearn",
                    choices=["sklearn", "neural", "lexicon"],
                    help="actor-sentiment method (default sklearn: fast on a laptop CPU)")
+    a.add_argument("--topics-k", type=int, default=20,
+                   help="number of topics of the topics stage (default 20)")
+    a.add_argument("--seed", type=int, default=0, help="random_state of the topic model")
     a.add_argument("--no-cache", action="store_true", help="rebuild cached tables")
     a.add_argument("--quiet", action="store_true", help="no progress bars")
     a.set_defaults(func=_analyze)
+
+    t = sub.add_parser("topics", help="fit a topic model; write topic_terms.csv, "
+                                      "doc_topics.parquet, coherence.csv and figures")
+    t.add_argument("path")
+    t.add_argument("--out", required=True, help="output folder")
+    t.add_argument("--k", type=int, default=20, help="number of topics (default 20)")
+    t.add_argument("--model", default="nmf", help="nmf (default: NMF on TF-IDF) or lda")
+    t.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    t.add_argument("--unit", default="document",
+                   help="modelling unit: document (default), turn or paragraph")
+    t.add_argument("--sweep", default=None,
+                   help="also sweep these k, comma-separated (e.g. 5,10,15,20,30)")
+    t.add_argument("--no-cache", action="store_true", help="rebuild cached tables")
+    t.add_argument("--quiet", action="store_true", help="no progress bars")
+    t.set_defaults(func=_topics)
 
     e = sub.add_parser("evaluate", help="score the toolkit against a gold file; prints one JSON "
                                         "object last on standard output")

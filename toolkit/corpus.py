@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from toolkit.attrs_table import AttrsTable
 from toolkit.errors import CorpusError
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -446,8 +447,8 @@ def _finish(report: _Report) -> pd.DataFrame:
     df = df.sort_values("doc_id", kind="stable").reset_index(drop=True)
     skipped = pd.DataFrame(report.skipped, columns=["path", "line", "reason"])
     skipped["line"] = skipped["line"].astype("Int64")
-    df.attrs["skipped"] = skipped
-    df.attrs["auxiliary"] = pd.DataFrame(report.auxiliary, columns=["path", "role"])
+    df.attrs["skipped"] = AttrsTable(skipped)
+    df.attrs["auxiliary"] = AttrsTable(pd.DataFrame(report.auxiliary, columns=["path", "role"]))
     return df
 
 

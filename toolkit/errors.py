@@ -16,6 +16,10 @@ class ModelNotFoundError(ToolkitError, FileNotFoundError):
     """A shipped model file is missing or unreadable; the message says how to rebuild it."""
 
 
+class TopicsTooSmallError(ToolkitError, ValueError):
+    """The document-term matrix is empty or smaller than the number of topics asked for."""
+
+
 def check_choice(name: str, value: object, valid: Iterable[object]) -> object:
     """Return ``value`` if it is one of ``valid``, else raise ``ValueError`` listing the valid values.
 

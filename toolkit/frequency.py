@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from toolkit.attrs_table import AttrsTable
 from toolkit.kwic import META_COLUMNS, TokenIndex, as_index, attach_metadata, match_patterns
 
 __all__ = ["dispersion", "plot_dispersion", "plot_frequency", "term_frequency"]
@@ -318,7 +319,7 @@ def dispersion(tokens: pd.DataFrame | TokenIndex, term: str | Sequence[str], *,
                                         "juilland_d"])
     if docs is not None:
         hits = attach_metadata(hits, docs, META_COLUMNS)
-    hits.attrs["stats"] = stats
+    hits.attrs["stats"] = AttrsTable(stats)
     return hits
 
 

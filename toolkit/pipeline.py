@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,16 +16,20 @@ import pandas as pd
 
 from toolkit.cache import cached_table, corpus_fingerprint, write_parquet
 from toolkit.corpus import read_corpus
-from toolkit.errors import check_choice
+from toolkit.errors import TopicsTooSmallError, check_choice
 from toolkit.segment import sentences, tokens
 
 #: Stages in the order they run; ``analyze(stages=...)`` picks a subset (dependencies are added).
-STAGES = ("corpus", "sentences", "tokens", "mentions", "threat", "sentiment")
+STAGES = ("corpus", "sentences", "tokens", "mentions", "threat", "sentiment", "topics")
 # Sentiment reads the threat roles: a threat source is portrayed as dangerous (codebook section 3).
 _NEEDS = {"sentences": ("corpus",), "tokens": ("sentences",), "mentions": ("sentences",),
-          "threat": ("mentions", "tokens"), "sentiment": ("threat",)}
+          "threat": ("mentions", "tokens"), "sentiment": ("threat",),
+          "topics": ("tokens",)}
 #: Sentiment method of the ``sentiment`` stage unless ``sentiment_method=`` says otherwise.
 DEFAULT_SENTIMENT_METHOD = "sklearn"
+#: Number of topics of the ``topics`` stage unless ``topics_k=`` says otherwise (chosen by the
+#: coherence/diversity sweep on ``corpus/``, see ``benchmarks/bench_topics.py`` and the README).
+DEFAULT_TOPICS_K = 20
 
 
 def corpus_info(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
@@ -79,7 +84,8 @@ def _resolve(stages: Sequence[str] | None) -> list[str]:
 
 
 def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None = None,
-            sentiment_method: str = DEFAULT_SENTIMENT_METHOD, progress: bool = True,
+            sentiment_method: str = DEFAULT_SENTIMENT_METHOD, topics_k: int = DEFAULT_TOPICS_K,
+            topics_model: str = "nmf", random_state: int = 0, progress: bool = True,
             use_cache: bool = True) -> dict[str, pd.DataFrame]:
     """Run the analysis stages on a corpus and write every table to ``out``.
 
@@ -96,6 +102,13 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         Method of the actor-sentiment stage (see :mod:`toolkit.sentiment`). The default is the
         scikit-learn model: on this corpus's hundreds of thousands of actor mentions the neural
         model takes far longer on a laptop CPU; choose ``"neural"`` for its higher accuracy.
+    topics_k : int, default 20
+        Number of topics of the ``topics`` stage (:data:`DEFAULT_TOPICS_K`); use
+        :func:`toolkit.sweep` or ``toolkit topics --sweep`` to choose it for another corpus.
+    topics_model : {"nmf", "lda"}, default "nmf"
+        Topic model of the ``topics`` stage.
+    random_state : int, default 0
+        Seed of the topic model (the only random step of the pipeline).
     progress : bool, default True
         Show progress bars.
     use_cache : bool, default True
@@ -112,6 +125,8 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     tables: dict[str, pd.DataFrame] = {}
+    written_elsewhere: set[str] = set()
+    skipped_stages: dict[str, str] = {}
 
     t = time.perf_counter()
     docs = read_corpus(path, progress=progress)
@@ -173,7 +188,35 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         tables["sentiment_by_year"] = sentiment_by(tables["actor_sentiment"], docs, "year")
         tables["sentiment_evidence"] = sentiment_evidence(tables["actor_sentiment"], sents)
         timings["sentiment"] = time.perf_counter() - t
+    if "topics" in run:
+        from toolkit.topics import run_topics
+
+        t = time.perf_counter()
+        # The topic tables and figures go to their own folder, as `toolkit topics` writes them.
+        try:
+            topic_tables = run_topics(docs, k=topics_k, model=topics_model,
+                                      seed=random_state, out=out / "topics", sentences=sents,
+                                      tokens=tables["tokens"], progress=progress,
+                                      use_cache=use_cache)
+        except TopicsTooSmallError as e:
+            # Only when the stage was not asked for by name: a corpus of a few documents still
+            # gets every other table, and the summary says why there are no topics.
+            if stages is not None and "topics" in stages:
+                raise
+            warnings.warn(f"topics stage skipped: {e}. A topic model needs a corpus of dozens "
+                          f"of documents or more; for a small one call toolkit.run_topics with "
+                          f"min_df/max_df/k suited to it, or leave 'topics' out of the stages.",
+                          stacklevel=2)
+            skipped_stages["topics"] = str(e)
+            topic_tables = {}
+        for name, table in topic_tables.items():
+            name = name if "topic" in name else f"topic_{name}"
+            tables[name] = table
+            written_elsewhere.add(name)
+        timings["topics"] = time.perf_counter() - t
     for name, table in tables.items():
+        if name in written_elsewhere:
+            continue
         write_parquet(_parquet_safe(table), out / f"{name}.parquet")
     docs.attrs["skipped"].to_csv(out / "skipped.csv", index=False)
     info = corpus_info(docs, tables.get("sentences"), tables.get("tokens"))
@@ -183,7 +226,8 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         "documents": int(len(docs)),
         "skipped_files": int(len(docs.attrs["skipped"])),
         "tables": {k: int(len(v)) for k, v in tables.items()},
-        "stages": run,
+        "stages": [s for s in run if s not in skipped_stages],
+        "skipped_stages": skipped_stages,
         "seconds": {k: round(v, 2) for k, v in timings.items()},
         "total_seconds": round(time.perf_counter() - t0, 2),
         "corpus_sha256": fp,
