@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= output
 CORPUS ?= corpus
+FIGURES ?= figures
 
 .PHONY: analysis test figures model model-fast bench clean-venv
 
@@ -18,6 +19,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 analysis: $(VENV)/.installed
 	$(BIN)/toolkit analyze $(CORPUS) --out $(OUT)
+	$(BIN)/python -m toolkit.figures --corpus $(CORPUS) --out $(FIGURES)
+
+figures: $(VENV)/.installed
+	$(BIN)/python -m toolkit.figures --corpus $(CORPUS) --out $(FIGURES)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q tests --doctest-modules toolkit $(if $(wildcard notebooks/*.ipynb),--nbmake notebooks,)

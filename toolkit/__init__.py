@@ -33,6 +33,7 @@ from toolkit.kwic import (  # noqa: E402
     token_index,
 )
 from toolkit.coherence import Reference, npmi, npmi_per_topic, topic_diversity  # noqa: E402
+from toolkit.coframing import coframing, coframing_by  # noqa: E402
 from toolkit.corpus import read_corpus  # noqa: E402
 from toolkit.dtm import DocumentTermMatrix, dtm  # noqa: E402
 from toolkit.errors import CorpusError, ModelNotFoundError  # noqa: E402
@@ -81,6 +82,8 @@ __all__ = [
     "actor_sentiment",
     "analyze",
     "bootstrap_ci",
+    "coframing",
+    "coframing_by",
     "collocates",
     "collocations",
     "corpus_info",

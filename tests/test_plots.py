@@ -1,0 +1,84 @@
+"""The plotting modules of the figures: each takes a tidy table and returns a labelled Figure."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from toolkit.plots_corpus import corpus_by_year, plot_corpus_over_time  # noqa: E402
+from toolkit.plots_sentiment import plot_sentiment_by_country, plot_sentiment_over_time  # noqa
+from toolkit.plots_threat import (plot_attributions, plot_coframing, plot_percentile,  # noqa
+                                  plot_threat_over_time, plot_threat_types,
+                                  plot_topic_association, plot_validation)
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _labels(fig):
+    return [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes]
+
+
+def test_corpus_by_year_table_and_plot():
+    d = pd.DataFrame({"doc_id": list("abcd"), "collection": ["ungd", "ungd", "whitehouse", "x"],
+                      "year": [2021, 2022, 2022, None]})
+    t = corpus_by_year(d, pd.Series({"a": 100, "b": 50, "c": 10}))
+    assert t.values.tolist() == [["ungd", 2021, 1, 100], ["ungd", 2022, 1, 50],
+                                 ["whitehouse", 2022, 1, 10]]
+    fig = plot_corpus_over_time(t)
+    assert _labels(fig) == [("year", "documents"), ("year", "words (thousands)")]
+    assert any("Source" in t.get_text() for t in fig.texts)
+
+
+def test_threat_plots():
+    t = pd.DataFrame({"collection": ["ungd", "ungd", "whitehouse"], "year": [2021, 2022, 2022],
+                      "mean": [0.1, 0.2, 0.15], "ci_low": [0.05, 0.1, 0.1],
+                      "ci_high": [0.2, 0.3, 0.2]})
+    fig = plot_threat_over_time(t)
+    assert fig.axes[0].get_xlabel() == "year" and "%" in fig.axes[0].get_ylabel()
+    types = pd.DataFrame({"collection": ["ungd"] * 2, "year": [2021] * 2,
+                          "threat_type": ["military", "nuclear"], "share": [0.7, 0.3]})
+    assert plot_threat_types(types).axes[0].get_ylabel() == "% of threat sentences"
+    att = pd.DataFrame({"framer": ["USA", "USA"], "year": [2021, 2022], "actor": ["RUS", "RUS"],
+                        "share_source": [0.1, 0.2], "ci_low": [0.0, 0.1], "ci_high": [0.2, 0.3]})
+    fig = plot_attributions(att)
+    assert fig.axes[0].get_title() == "USA" and fig.axes[0].get_xlabel() == "year"
+    co = pd.DataFrame({"collection": ["ungd", "ungd"], "year": [2021, 2022],
+                       "share_docs": [0.0, 0.5], "ci_low": [0, 0.1], "ci_high": [0, 0.9],
+                       "sentences_coframing": [0, 3]})
+    assert plot_coframing(co).axes[1].get_ylabel() == "sentences naming all four (count)"
+    pc = pd.DataFrame({"doc_id": ["a", "b", "s"], "collection": ["ungd", "ungd", "seed"],
+                       "per_1000_words": [1.0, 2.0, 3.0], "highlight": [False, False, True],
+                       "percentile": [None, None, 100.0], "label": ["", "", "seed"]})
+    fig = plot_percentile(pc)
+    assert fig.axes[0].get_xlabel() == "threat sentences per 1,000 words"
+    assert any("percentile 100" in t.get_text() for t in fig.axes[0].texts)
+    ta = pd.DataFrame({"topic": [0, 1], "label": ["war", "trade"], "weighted_mean": [0.3, 0.1],
+                       "mean": [0.2, 0.2]})
+    assert "threat" in plot_topic_association(ta).axes[0].get_xlabel()
+    v = pd.DataFrame({"measure": ["threat"], "toolkit": [0.9], "coders": [0.98]})
+    assert plot_validation(v).axes[0].get_xlabel() == "score (0-1)"
+
+
+def test_sentiment_plots():
+    t = pd.DataFrame({"actor": ["RUS", "RUS", "CHN"], "collection": ["ungd"] * 3,
+                      "year": [2021, 2022, 2022], "mean": [-0.1, -0.4, 0.0],
+                      "ci_low": [-0.2, -0.5, -0.1], "ci_high": [0.0, -0.3, 0.1]})
+    fig = plot_sentiment_over_time(t)
+    assert fig.axes[0].get_ylabel() == "mean sentiment score (-1 to 1)"
+    c = pd.DataFrame({"actor": ["RUS", "RUS"], "iso3": ["LTU", "FRA"], "mean": [-0.6, -0.2],
+                      "ci_low": [-0.8, -0.3], "ci_high": [-0.4, -0.1]})
+    fig = plot_sentiment_by_country(c)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["LTU", "FRA"]
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match="share_docs"):
+        plot_coframing(pd.DataFrame({"collection": [], "year": []}))
