@@ -6,7 +6,7 @@ OUT    ?= output
 CORPUS ?= corpus
 FIGURES ?= figures
 
-.PHONY: analysis test figures model model-fast bench clean-venv
+.PHONY: analysis test figures model model-fast bench bench-scale clean-venv
 
 # The venv is rebuilt when pyproject.toml changes; the stamp records which extras are in it.
 $(BIN)/python:
@@ -40,7 +40,12 @@ model-fast: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
-	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	for b in $(filter-out benchmarks/bench_scale.py,$(wildcard benchmarks/bench_*.py)); do $(BIN)/python $$b || exit 1; done
+
+# Scale benchmark on ../shared/corpus-large (about an hour for the full plan; quick plan here).
+bench-scale: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[bench,dask]"
+	$(BIN)/python benchmarks/bench_scale.py --plan quick --chunk-size 100
 
 clean-venv:
 	rm -rf $(VENV)

@@ -35,9 +35,19 @@ def _analyze(args: argparse.Namespace) -> int:
     from toolkit.pipeline import analyze
 
     stages = args.stages.split(",") if args.stages else None
+    chunk = args.chunk_size
+    if chunk not in ("auto", "none"):
+        try:
+            chunk = int(chunk)
+        except ValueError:
+            raise ValueError(f"--chunk-size takes a number of documents, 'auto' or 'none', "
+                             f"not {chunk!r}") from None
     analyze(args.path, args.out, stages=stages, sentiment_method=args.sentiment_method,
             topics_k=args.topics_k, random_state=args.seed,
-            progress=not args.quiet, use_cache=not args.no_cache)
+            progress=not args.quiet, use_cache=not args.no_cache, engine=args.engine,
+            chunk_size=None if chunk == "none" else chunk, scheduler=args.scheduler,
+            workers=args.workers, scheduler_timeout=args.scheduler_timeout,
+            topics_sample=args.topics_sample)
     summary = json.loads((__import__("pathlib").Path(args.out) / "summary.json").read_text())
     print(json.dumps(summary, indent=2))
     return 0
@@ -90,6 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--seed", type=int, default=0, help="random_state of the topic model")
     a.add_argument("--no-cache", action="store_true", help="rebuild cached tables")
     a.add_argument("--quiet", action="store_true", help="no progress bars")
+    a.add_argument("--engine", default="pandas",
+                   help="pandas (default: this process, streaming on large corpora) or dask "
+                        "(a Dask cluster: local processes, or --scheduler)")
+    a.add_argument("--chunk-size", default="auto",
+                   help="documents per chunk/partition; 'auto' (default: in memory for small "
+                        "corpora, chunks of 250 above 256 MB of input) or 'none' (in memory)")
+    a.add_argument("--scheduler", default=None,
+                   help="address of a running Dask scheduler, e.g. tcp://host:8786 (dask engine; "
+                        "default: a local cluster started for the job)")
+    a.add_argument("--workers", type=int, default=None,
+                   help="worker processes of the local Dask cluster (default: CPU count)")
+    a.add_argument("--scheduler-timeout", type=float, default=10.0,
+                   help="seconds to wait for --scheduler before failing (default 10)")
+    a.add_argument("--topics-sample", type=int, default=None,
+                   help="documents the topic model is fitted on in chunked runs (seeded sample, "
+                        "default 5000)")
     a.set_defaults(func=_analyze)
 
     t = sub.add_parser("topics", help="fit a topic model; write topic_terms.csv, "

@@ -83,11 +83,39 @@ def _resolve(stages: Sequence[str] | None) -> list[str]:
     return [s for s in STAGES if s in wanted]
 
 
+#: Engines of :func:`analyze`.
+ENGINES = ("pandas", "dask")
+
+
 def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None = None,
             sentiment_method: str = DEFAULT_SENTIMENT_METHOD, topics_k: int = DEFAULT_TOPICS_K,
             topics_model: str = "nmf", random_state: int = 0, progress: bool = True,
-            use_cache: bool = True) -> dict[str, pd.DataFrame]:
+            use_cache: bool = True, engine: str = "pandas", chunk_size: int | str | None = "auto",
+            scheduler: str | None = None, workers: int | None = None,
+            scheduler_timeout: float = 10.0, topics_sample: int | None = None
+            ) -> dict[str, pd.DataFrame]:
     """Run the analysis stages on a corpus and write every table to ``out``.
+
+    Three ways to run (see :mod:`toolkit.streaming` and :mod:`toolkit.dask_engine`):
+
+    * ``engine="pandas"``, in memory (small corpora, the default below
+      :data:`toolkit.streaming.AUTO_STREAM_BYTES` of input): every table is built whole, written
+      as one Parquet file, cached, and returned.
+    * ``engine="pandas"`` streaming (``chunk_size=N``, or ``"auto"`` on a larger corpus):
+      documents are processed ``N`` at a time and every table is appended, chunk by chunk, to a
+      partitioned Parquet dataset ``OUT/<table>.parquet/part-NNNNN.parquet``; peak memory is that
+      of one chunk, whatever the corpus size.
+    * ``engine="dask"``: the chunks are the partitions of a Dask DataFrame, run on a local
+      cluster of ``workers`` processes or on the cluster at ``scheduler``; same outputs as
+      streaming.
+
+    The chunked runs write into a temporary folder inside ``out`` and move the tables into place
+    when every chunk succeeded (a rerun after a failure never duplicates rows), do not use the
+    table cache, fit the topic model on a seeded sample of ``topics_sample`` documents, and
+    return only the aggregate tables (``threat_index``, ``threat_by_year``,
+    ``sentiment_by_year``, ``sentiment_evidence``, ``corpus_info`` and the topic tables): read
+    the others from ``out`` (``pd.read_parquet(out / "sentences.parquet")``). Their per-document
+    and per-sentence rows are exactly those of the in-memory run.
 
     Parameters
     ----------
@@ -112,15 +140,62 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     progress : bool, default True
         Show progress bars.
     use_cache : bool, default True
-        Reuse cached sentence and token tables for the same documents.
+        Reuse cached sentence and token tables for the same documents (in-memory runs).
+    engine : {"pandas", "dask"}, default "pandas"
+        Run in this process (in memory or streaming) or on a Dask cluster.
+    chunk_size : int, "auto" or None, default "auto"
+        Documents per chunk (pandas streaming) or per partition (Dask). ``None``: in memory
+        (pandas only). ``"auto"``: in memory when the corpus files are at most
+        :data:`toolkit.streaming.AUTO_STREAM_BYTES`, else chunks of
+        :data:`toolkit.streaming.DEFAULT_CHUNK_SIZE` (always chunks with Dask).
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``); default: a ``LocalCluster``
+        started and stopped with the job. Dask only.
+    workers : int, optional
+        Worker processes of the local cluster (default: the number of CPUs). Dask only.
+    scheduler_timeout : float, default 10
+        Seconds to wait for ``scheduler`` before :class:`toolkit.dask_engine.ClusterError`.
+    topics_sample : int, optional
+        Documents the chunked engines fit the topic model on (a sample seeded by
+        ``random_state``; default :data:`toolkit.streaming.DEFAULT_TOPICS_SAMPLE`).
 
     Returns
     -------
     dict of DataFrame
-        The tables by name.
+        The tables by name (chunked runs: the aggregate tables, see above).
     """
     t0 = time.perf_counter()
+    check_choice("engine", engine, ENGINES)
     run = _resolve(stages)
+    from toolkit import streaming
+
+    if topics_sample is None:
+        topics_sample = streaming.DEFAULT_TOPICS_SAMPLE
+    if engine == "pandas" and (scheduler is not None or workers is not None):
+        raise ValueError("scheduler= and workers= need engine='dask'")
+    if chunk_size is not None and not isinstance(chunk_size, int):
+        check_choice("chunk_size", chunk_size, ["auto"])
+    if isinstance(chunk_size, bool) or (isinstance(chunk_size, int) and chunk_size < 1):
+        raise ValueError(f"chunk_size must be a positive number of documents, 'auto' or None, "
+                         f"got {chunk_size!r}")
+    chunked = dict(run=run, stages_requested=stages, sentiment_method=sentiment_method,
+                   topics_k=topics_k, topics_model=topics_model, random_state=random_state,
+                   topics_sample=int(topics_sample), progress=progress)
+    if sentiment_method is not None:
+        from toolkit.sentiment import METHODS
+
+        check_choice("sentiment_method", sentiment_method, METHODS)
+    if engine == "dask":
+        from toolkit.dask_engine import run_dask
+
+        size = streaming.DEFAULT_CHUNK_SIZE if chunk_size in (None, "auto") else chunk_size
+        return run_dask(path, out, chunk_size=size, scheduler=scheduler, workers=workers,
+                        scheduler_timeout=scheduler_timeout, **chunked)
+    if chunk_size == "auto":
+        chunk_size = (streaming.DEFAULT_CHUNK_SIZE
+                      if streaming.corpus_bytes(path) > streaming.AUTO_STREAM_BYTES else None)
+    if chunk_size is not None:
+        return streaming.run_streaming(path, out, chunk_size=chunk_size, **chunked)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
