@@ -42,6 +42,16 @@ def corpus_info(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
     >>> corpus_info(docs)[["collection", "documents"]].to_dict("records")
     [{'collection': 'seed', 'documents': 1}]
     """
+    info = collection_counts(docs, sents, toks)
+    skipped = docs.attrs.get("skipped")
+    info["skipped_files"] = 0 if skipped is None else len(skipped)
+    return info.reset_index().fillna(0)
+
+
+def collection_counts(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
+                      toks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The counts of :func:`corpus_info`, indexed by collection (the streaming engines sum them
+    over chunks). Collections without sentences or tokens get NaN."""
     info = docs.groupby("collection", sort=True).agg(
         documents=("doc_id", "size"), characters=("n_chars", "sum"),
         date_min=("date", "min"), date_max=("date", "max"),
@@ -53,9 +63,31 @@ def corpus_info(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
         by = toks["doc_id"].map(coll)
         info["tokens"] = by.value_counts()
         info["words"] = by[toks["is_word"]].value_counts()
-    skipped = docs.attrs.get("skipped")
-    info["skipped_files"] = 0 if skipped is None else len(skipped)
-    return info.reset_index().fillna(0)
+    return info
+
+
+def fit_topics_stage(docs: pd.DataFrame, *, stages: Sequence[str] | None,
+                     **run_topics_kwargs) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Run :func:`toolkit.topics.run_topics` as a stage of :func:`analyze`.
+
+    Returns the tables, named as :func:`analyze` returns them (``topic_terms``, ``doc_topics``,
+    ``topic_coherence``, ...), and the skipped stages. A corpus too small for a topic model gets
+    a warning and no topic tables, unless ``stages`` asked for ``"topics"`` by name (then it
+    raises), so that every other table of a small corpus is still written.
+    """
+    from toolkit.topics import run_topics
+
+    try:
+        tables = run_topics(docs, **run_topics_kwargs)
+    except TopicsTooSmallError as e:
+        if stages is not None and "topics" in stages:
+            raise
+        warnings.warn(f"topics stage skipped: {e}. A topic model needs a corpus of dozens "
+                      f"of documents or more; for a small one call toolkit.run_topics with "
+                      f"min_df/max_df/k suited to it, or leave 'topics' out of the stages.",
+                      stacklevel=3)
+        return {}, {"topics": str(e)}
+    return {(n if "topic" in n else f"topic_{n}"): t for n, t in tables.items()}, {}
 
 
 def _parquet_safe(table: pd.DataFrame) -> pd.DataFrame:
@@ -264,30 +296,15 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         tables["sentiment_evidence"] = sentiment_evidence(tables["actor_sentiment"], sents)
         timings["sentiment"] = time.perf_counter() - t
     if "topics" in run:
-        from toolkit.topics import run_topics
-
         t = time.perf_counter()
         # The topic tables and figures go to their own folder, as `toolkit topics` writes them.
-        try:
-            topic_tables = run_topics(docs, k=topics_k, model=topics_model,
-                                      seed=random_state, out=out / "topics", sentences=sents,
-                                      tokens=tables["tokens"], progress=progress,
-                                      use_cache=use_cache)
-        except TopicsTooSmallError as e:
-            # Only when the stage was not asked for by name: a corpus of a few documents still
-            # gets every other table, and the summary says why there are no topics.
-            if stages is not None and "topics" in stages:
-                raise
-            warnings.warn(f"topics stage skipped: {e}. A topic model needs a corpus of dozens "
-                          f"of documents or more; for a small one call toolkit.run_topics with "
-                          f"min_df/max_df/k suited to it, or leave 'topics' out of the stages.",
-                          stacklevel=2)
-            skipped_stages["topics"] = str(e)
-            topic_tables = {}
-        for name, table in topic_tables.items():
-            name = name if "topic" in name else f"topic_{name}"
-            tables[name] = table
-            written_elsewhere.add(name)
+        topic_tables, skipped = fit_topics_stage(
+            docs, stages=stages, k=topics_k, model=topics_model, seed=random_state,
+            out=out / "topics", sentences=sents, tokens=tables["tokens"], progress=progress,
+            use_cache=use_cache)
+        skipped_stages.update(skipped)
+        tables.update(topic_tables)
+        written_elsewhere.update(topic_tables)
         timings["topics"] = time.perf_counter() - t
     for name, table in tables.items():
         if name in written_elsewhere:

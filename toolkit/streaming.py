@@ -671,16 +671,9 @@ def attributions_from_reductions(thr_docs: pd.DataFrame, thr_actors: pd.DataFram
 def _partial_info(docs: pd.DataFrame, sents: pd.DataFrame | None,
                   toks: pd.DataFrame | None) -> pd.DataFrame:
     """The columns of :func:`toolkit.pipeline.corpus_info` for one chunk, before filling."""
-    info = docs.groupby("collection", sort=True).agg(
-        documents=("doc_id", "size"), characters=("n_chars", "sum"),
-        date_min=("date", "min"), date_max=("date", "max"))
-    coll = docs.set_index("doc_id")["collection"]
-    if sents is not None:
-        info["sentences"] = sents["doc_id"].map(coll).value_counts()
-    if toks is not None:
-        by = toks["doc_id"].map(coll)
-        info["tokens"] = by.value_counts()
-        info["words"] = by[toks["is_word"]].value_counts()
+    from toolkit.pipeline import collection_counts
+
+    info = collection_counts(docs, sents, toks)
     for c in ("sentences", "tokens", "words"):
         if c in info.columns:
             info[c] = info[c].fillna(0).astype("int64")
@@ -900,26 +893,15 @@ def run_topics_on_sample(docs_sample: pd.DataFrame, out: Path, *, k: int, model:
                          random_state: int, stages_requested: Sequence[str] | None,
                          n_total: int, progress: bool) -> tuple[dict, dict, dict]:
     """Fit the topics stage on a sample; returns (tables, skipped_stages, summary fields)."""
-    from toolkit.errors import TopicsTooSmallError
-    from toolkit.topics import run_topics
+    from toolkit.pipeline import fit_topics_stage
 
     info = {"topics_sample": {"documents": int(len(docs_sample)), "of": int(n_total),
                               "random_state": int(random_state),
                               "how": "numpy default_rng(random_state).choice over sorted doc_id"}}
-    try:
-        tables = run_topics(docs_sample.sort_values("doc_id").reset_index(drop=True), k=k,
-                            model=model, seed=random_state, out=out / "topics",
-                            progress=progress, use_cache=False)
-    except TopicsTooSmallError as e:
-        if stages_requested is not None and "topics" in stages_requested:
-            raise
-        warnings.warn(f"topics stage skipped: {e}. A topic model needs a corpus of dozens "
-                      f"of documents or more; for a small one call toolkit.run_topics with "
-                      f"min_df/max_df/k suited to it, or leave 'topics' out of the stages.",
-                      stacklevel=3)
-        return {}, {"topics": str(e)}, info
-    named = {(n if "topic" in n else f"topic_{n}"): t for n, t in tables.items()}
-    return named, {}, info
+    named, skipped = fit_topics_stage(
+        docs_sample.sort_values("doc_id").reset_index(drop=True), stages=stages_requested, k=k,
+        model=model, seed=random_state, out=out / "topics", progress=progress, use_cache=False)
+    return named, skipped, info
 
 
 def run_streaming(path: str | Path, out: str | Path, *, run: Sequence[str],
