@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_DATA = Path(os.environ.get("TOOLKIT_LARGE_CORPUS", ROOT.parent / "shared" / "corpus-large"))
-THREAT = "corpus,sentences,mentions,threat"  # tokens are added: the threat index counts words
+THREAT = "corpus,sentences,mentions,threat"  # the threat index counts words without a token table
 
 #: name -> (engine, workers, stages, sentiment method)
 CONFIGS = {

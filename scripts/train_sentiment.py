@@ -105,7 +105,7 @@ def git_commit() -> str | None:
         return None
 
 
-def build_model(base_dir: Path, dropout: float):
+def build_model(base_dir: Path, dropout: float, layers: int | None = None):
     import torch
     from transformers import AutoModel
 
@@ -115,6 +115,10 @@ def build_model(base_dir: Path, dropout: float):
         def __init__(self) -> None:
             super().__init__()
             self.encoder = AutoModel.from_pretrained(str(base_dir), local_files_only=True)
+            if layers is not None and layers < len(self.encoder.encoder.layer):
+                # Keep the lower `layers` transformer blocks: inference cost is proportional.
+                self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
+                self.encoder.config.num_hidden_layers = layers
             hidden = self.encoder.config.hidden_size
             self.dropout = torch.nn.Dropout(dropout)
             self.head = torch.nn.Linear(2 * hidden, len(LABELS))
@@ -185,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=float, default=0.1, help="warm-up fraction of the steps")
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--layers", type=int, default=None,
+                    help="keep only the first N of the encoder's 6 transformer layers (faster "
+                         "inference, usually less accurate); default all")
     ap.add_argument("--threads", type=int, default=min(4, os.cpu_count() or 1))
     ap.add_argument("--output", type=Path, default=DEFAULT_OUT, help="model directory to write")
     ap.add_argument("--log", type=Path, default=DEFAULT_LOG, help="JSONL training log to append")
@@ -237,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     dev_items = {k: encode(v) for k, v in dev.items()}
     lengths = np.array([len(ids) for ids, _ in train_items])
 
-    model = build_model(base_dir, args.dropout)
+    model = build_model(base_dir, args.dropout, args.layers)
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
     groups = [
         {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
@@ -359,6 +366,7 @@ def export(model, tokenizer, special_ids, dev, args, base_dir: Path, run: dict) 
         "inputs": names,
         "output": "logits (softmax gives [negative, neutral, positive])",
         "base_model": "sentence-transformers/all-MiniLM-L6-v2",
+        "layers": int(model.encoder.config.num_hidden_layers),
     }
     scores = {}
     for d in (fp32, int8):
@@ -403,7 +411,7 @@ def export(model, tokenizer, special_ids, dev, args, base_dir: Path, run: dict) 
         "command": "python scripts/train_sentiment.py " + " ".join(
             [f"--epochs {args.epochs}", f"--lr {args.lr}", f"--seed {args.seed}",
              f"--batch-size {args.batch_size}", f"--max-length {args.max_length}",
-             f"--marking {args.marking}"]),
+             f"--marking {args.marking}"] + ([f"--layers {args.layers}"] if args.layers else [])),
         "software": {"torch": torch.__version__, "transformers": transformers.__version__,
                      "onnx": onnx.__version__, "onnxruntime": md.version("onnxruntime"),
                      "tokenizers": md.version("tokenizers"), "python": sys.version.split()[0]},

@@ -57,7 +57,7 @@ def reference_run(tmp_root: Path) -> tuple[Path, Path]:
         out = Path(tmp_root) / "reference"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            analyze(corpus, out, stages=["sentiment"], chunk_size=None, progress=False,
+            analyze(corpus, out, stages=["tokens", "sentiment"], chunk_size=None, progress=False,
                     use_cache=False)
         _REFERENCE.update(corpus=corpus, out=out)
     return _REFERENCE["corpus"], _REFERENCE["out"]

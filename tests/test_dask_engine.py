@@ -35,7 +35,7 @@ def test_dask_on_an_existing_cluster_gives_the_pandas_rows(reference, cluster, t
     from distributed import Client
 
     corpus, expected = reference
-    got = analyze(corpus, tmp_path / "d", stages=["sentiment"], engine="dask",
+    got = analyze(corpus, tmp_path / "d", stages=["tokens", "sentiment"], engine="dask",
                   scheduler=cluster.scheduler_address, chunk_size=6, progress=False)
     assert_same_tables(expected, tmp_path / "d")
     summary = json.loads((tmp_path / "d" / "summary.json").read_text())

@@ -8,7 +8,7 @@ SEED = "corpus/seed"
 
 
 def test_stage_dependencies_are_added_in_order():
-    assert _resolve(["threat"]) == ["corpus", "sentences", "tokens", "mentions", "threat"]
+    assert _resolve(["threat"]) == ["corpus", "sentences", "mentions", "threat"]
     assert _resolve(["sentiment"])[-2:] == ["threat", "sentiment"]
     assert _resolve(None) == list(STAGES)
     with pytest.raises(ValueError, match="invalid stage='topic'; valid values are: 'corpus'"):

@@ -166,3 +166,52 @@ def test_real_corpus_sentence_quality(corpus_sentences):
     assert not s["text"].str.contains(r"(?:^|\s)(?:Mr|Mrs|Dr)\.$").any()
     # UN speeches are not transcripts
     assert s[s["doc_id"].str.startswith("ungd/")]["speaker"].isna().mean() > 0.999
+
+
+@pytest.mark.parametrize("text", [
+    "I cannot go. CANNOT. Cannot-do. They can not.",
+    "Gimme that, lemme see; we're gonna win, gotta go, wanna stay. More'n ever. D'ye see?",
+    "'Tis true and 'twas so: it isn't 'this'. ‘Quote’ “quote” «guillemet» ``tex''",
+    "Gımme the ſome: dotless i and long s (no match expected). Mr. X paid $3.88 -- 5...",
+    "",
+])
+def test_word_tokenizer_is_nltks(text):
+    # The toolkit compiles NLTK's patterns with the standard re engine and skips a contraction
+    # pattern where its word does not occur: the tokens must be exactly NLTK's.
+    from nltk.tokenize import NLTKWordTokenizer
+
+    from toolkit.segment import _word_tokenizer
+
+    assert _word_tokenizer().tokenize(text) == NLTKWordTokenizer().tokenize(text)
+
+
+def test_word_tokenizer_is_nltks_on_the_real_corpus(corpus_docs):
+    from nltk.tokenize import NLTKWordTokenizer
+
+    from toolkit.segment import _word_tokenizer
+
+    ours, nltks = _word_tokenizer(), NLTKWordTokenizer()
+    texts = corpus_docs["text"].tolist()[::20]
+    assert len(texts) > 50
+    assert [ours.tokenize(t) for t in texts] == [nltks.tokenize(t) for t in texts]
+
+
+def test_final_periods_split_except_abbreviations():
+    # (a single character before a period reads as an initial: "J. Smith")
+    s = "He met Gen. Smith in the U.S. at 5 p.m. on Jan. 30. It ended, J. Smith said."
+    assert [s[a:b] for a, b in word_spans(s)] == [
+        "He", "met", "Gen.", "Smith", "in", "the", "U.S.", "at", "5", "p.m.", "on", "Jan.", "30",
+        ".", "It", "ended", ",", "J.", "Smith", "said", "."]
+
+
+def test_token_counts_are_those_of_the_token_table(corpus_sentences, corpus_tokens):
+    from toolkit.segment import token_counts
+
+    sub = corpus_sentences[corpus_sentences["doc_id"].isin(
+        corpus_sentences["doc_id"].drop_duplicates().iloc[::15])]
+    got = token_counts(sub, progress=False).set_index("doc_id")
+    toks = corpus_tokens[corpus_tokens["doc_id"].isin(got.index)]
+    g = toks.groupby("doc_id")
+    assert len(got) > 100
+    assert got["n_tokens"].to_dict() == g.size().to_dict()
+    assert got["n_words"].to_dict() == g["is_word"].sum().to_dict()

@@ -17,7 +17,8 @@ def reference(tmp_path_factory):
 
 def test_streaming_gives_the_in_memory_rows(reference, tmp_path):
     corpus, expected = reference
-    got = analyze(corpus, tmp_path / "s", stages=["sentiment"], chunk_size=7, progress=False)
+    got = analyze(corpus, tmp_path / "s", stages=["tokens", "sentiment"], chunk_size=7,
+                  progress=False)
     assert_same_tables(expected, tmp_path / "s")
     summary = json.loads((tmp_path / "s" / "summary.json").read_text())
     ref = json.loads((expected / "summary.json").read_text())
@@ -31,6 +32,22 @@ def test_streaming_gives_the_in_memory_rows(reference, tmp_path):
     ref_info = pd.read_csv(expected / "corpus_info.csv")
     pd.testing.assert_frame_equal(info, ref_info, check_dtype=False)
     assert not list((tmp_path / "s").glob(".tmp-*"))
+
+
+def test_threat_without_the_token_table_counts_the_same_words(reference, tmp_path):
+    # The threat stage no longer needs the tokens stage: its index counts words with the same
+    # tokenizer, so the index equals the one computed from the token table.
+    corpus, expected = reference
+    analyze(corpus, tmp_path / "t", stages=["threat"], chunk_size=9, progress=False)
+    assert not (tmp_path / "t" / "tokens.parquet").exists()
+    key = ["doc_id"]
+    a = pd.read_parquet(expected / "threat_index.parquet").sort_values(key).reset_index(drop=True)
+    b = pd.read_parquet(tmp_path / "t" / "threat_index.parquet").sort_values(key) \
+        .reset_index(drop=True)
+    assert a["n_words"].sum() > 100_000
+    pd.testing.assert_frame_equal(_plain(a.drop(columns="mean_score")),
+                                  _plain(b.drop(columns="mean_score")), check_dtype=False)
+    pd.testing.assert_series_equal(a["mean_score"], b["mean_score"], rtol=1e-12)
 
 
 def test_a_failed_run_keeps_the_previous_tables_and_a_rerun_never_duplicates(

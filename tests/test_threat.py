@@ -377,3 +377,43 @@ def test_read_codebook_names_line_and_field(tmp_path):
             read_codebook(p)
     with pytest.raises(CorpusError, match="no such file"):
         read_codebook(tmp_path / "missing.jsonl")
+
+
+# --------------------------------------------------------------------------------------------------
+# Compiled patterns (speed-ups must not change a match)
+# --------------------------------------------------------------------------------------------------
+
+def test_alternation_shares_the_word_boundary_and_keeps_every_match():
+    from toolkit.threat import _alternation, _leading_boundary
+
+    regexes = [r"\bno\b", r"\bnot\b(?!\s+only)", r"n't\b", r"\bfree (?:of|from)\b",
+               r"\bneither\b|\bnor\b", r"\bknots|nobody", r"(?<!\w)without\b"]
+    assert [_leading_boundary(r) for r in regexes] == [True, True, False, True, True, False,
+                                                       False]
+    naive = re.compile("|".join(f"(?:{r})" for r in regexes))
+    fast = _alternation(regexes)
+    assert fast.pattern.startswith(r"(?:\b(?:(?:no\b)|")
+    text = ("no, not only, notably: it isn't free of risk nor free from it; neither without "
+            "knots nor nobody. Not now. don't")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in naive.finditer(text)]
+    assert len(list(fast.finditer(text))) == 11
+    assert _alternation([]) is None
+
+
+def test_patterns_are_searched_together_unless_they_refer_back_to_groups():
+    from toolkit.threat import _has_backreference
+
+    assert _has_backreference(r"(\w+) \1") and _has_backreference(r"(?P<a>x)(?P=a)")
+    assert not _has_backreference(r"\b(?:a|b)(c)(?!(d))")
+    base = load_threat_lexicon()
+    assert base.patterns_any is not None
+    # A pattern with a back-reference ("attack after attack") cannot be combined: each pattern
+    # is then tried on its own, and it still fires.
+    rep = load_threat_lexicon(extra={"patterns": [
+        {"name": "repeated", "type": "military", "strength": "strong",
+         "regex": r"\b(attack|strike)s? after \1s?\b"}]})
+    assert rep.patterns_any is None
+    f = threat_frames(pd.DataFrame({"doc_id": ["d"], "sent_id": [0], "start": [0],
+                                    "text": ["The city suffered strike after strike."]}),
+                      lexicon=rep, progress=False)
+    assert [c["rule"] for c in f.loc[0, "cues"]] == ["patterns.repeated"]

@@ -141,3 +141,22 @@ def test_attributions_by_year_are_integers():
     docs.loc[len(docs)] = {"doc_id": "nodate", "collection": "whitehouse"}
     out = threat_attributions(roles, docs, by="year", frames=frames, n_boot=20)
     assert out["year"].dtype == "int64" and set(out["year"]) == {2022}
+
+
+def test_word_counts_are_the_same_from_tokens_counts_or_sentences():
+    from toolkit import tokens
+    from toolkit.segment import token_counts
+
+    texts = ["Russia’s long-term build-up in the U.S.", "It can’t last, can it?"]
+    sents = pd.DataFrame({"doc_id": ["d", "d"], "sent_id": [0, 1], "text": texts,
+                          "start": [0, len(texts[0]) + 1],
+                          "end": [len(texts[0]), len(texts[0]) + 1 + len(texts[1])]})
+    frames = threat_frames(sents, progress=False)
+    docs = pd.DataFrame({"doc_id": ["d"]})
+    by_tokens = threat_index(frames, docs, tokens(sents, progress=False))
+    by_counts = threat_index(frames, docs, token_counts(sents, progress=False))
+    by_sents = threat_index(frames, docs, sents)
+    # NLTK's tokens: Russia ’s long-term build-up in the U.S. | It ca n’t last , can it ?
+    assert by_tokens.loc[0, "n_words"] == 7 + 6
+    pd.testing.assert_frame_equal(by_counts, by_tokens)
+    pd.testing.assert_frame_equal(by_sents, by_tokens)

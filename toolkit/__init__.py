@@ -39,7 +39,7 @@ from toolkit.dtm import DocumentTermMatrix, dtm  # noqa: E402
 from toolkit.errors import CorpusError, ModelNotFoundError  # noqa: E402
 from toolkit.pipeline import analyze, corpus_info  # noqa: E402
 from toolkit.evaluate import evaluate_codebook, evaluate_newsmtsc, read_newsmtsc  # noqa: E402
-from toolkit.segment import sentences, tokens  # noqa: E402
+from toolkit.segment import sentences, token_counts, tokens  # noqa: E402
 from toolkit.sentiment import actor_sentiment, score_targets  # noqa: E402
 from toolkit.sentiment_neural import NeuralTargetSentiment  # noqa: E402
 from toolkit.threat import (  # noqa: E402
@@ -124,6 +124,7 @@ __all__ = [
     "threat_frames",
     "threat_index",
     "threat_roles",
+    "token_counts",
     "token_index",
     "tokens",
     "topic_association",

@@ -167,27 +167,51 @@ def _looks_like_collection(folder: Path) -> bool:
     )
 
 
+def _collection_files(folder: Path) -> list[Path]:
+    """The files of a collection folder, sorted; hidden files and folders (".name") left out."""
+    return sorted(p for p in folder.rglob("*") if p.is_file()
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def _file_kind(p: Path) -> str:
+    """What a file of a collection is: ``documentation`` (README, LICENSE: kept as auxiliary),
+    ``metadata`` (a sidecar such as speakers.csv), ``table`` (CSV/JSONL/Parquet of documents),
+    ``text`` (one document) or ``unsupported`` (reported as skipped). Both engines ask this, so
+    they cannot classify a file differently."""
+    if AUXILIARY_NAMES.match(p.name):
+        return "documentation"
+    if p.name in SIDECAR_NAMES:
+        return "metadata"
+    suffix = p.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        return "table"
+    return "text" if suffix in TEXT_SUFFIXES else "unsupported"
+
+
+def _unsupported(p: Path) -> str:
+    """The skip reason of a file of an unsupported type."""
+    return (f"unsupported file type {p.suffix or '(none)'!r}; convert it to "
+            f".md, .txt, .csv, .jsonl or .parquet")
+
+
 def _read_collection(folder: Path, name: str, report: _Report, *, progress: bool,
                      text_col: str, id_col: str | None) -> None:
     from tqdm.auto import tqdm
 
-    files = sorted(p for p in folder.rglob("*") if p.is_file()
-                   and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    files = _collection_files(folder)
     speakers = _read_speakers(folder / "speakers.csv", report) if (folder / "speakers.csv").exists() else None
     for p in tqdm(files, desc=f"reading {name}", disable=not progress, unit="file"):
         rel = p.relative_to(folder).as_posix()
-        if AUXILIARY_NAMES.match(p.name):
-            report.auxiliary.append({"path": str(p), "role": "documentation"})
-        elif p.name in SIDECAR_NAMES:
-            report.auxiliary.append({"path": str(p), "role": "metadata"})
-        elif p.suffix.lower() in TABLE_SUFFIXES:
+        kind = _file_kind(p)
+        if kind in ("documentation", "metadata"):
+            report.auxiliary.append({"path": str(p), "role": kind})
+        elif kind == "table":
             _read_table(p, report, collection=name, rel=rel, text_col=text_col, id_col=id_col,
                         direct=False)
-        elif p.suffix.lower() in TEXT_SUFFIXES:
+        elif kind == "text":
             _read_text_file(p, report, collection=name, rel=rel, speakers=speakers)
         else:
-            report.skip(p, f"unsupported file type {p.suffix or '(none)'!r}; convert it to "
-                           f".md, .txt, .csv, .jsonl or .parquet")
+            report.skip(p, _unsupported(p))
 
 
 def _decode(p: Path, report: _Report) -> str | None:

@@ -23,7 +23,7 @@ from toolkit.segment import sentences, tokens
 STAGES = ("corpus", "sentences", "tokens", "mentions", "threat", "sentiment", "topics")
 # Sentiment reads the threat roles: a threat source is portrayed as dangerous (codebook section 3).
 _NEEDS = {"sentences": ("corpus",), "tokens": ("sentences",), "mentions": ("sentences",),
-          "threat": ("mentions", "tokens"), "sentiment": ("threat",),
+          "threat": ("mentions",), "sentiment": ("threat",),
           "topics": ("tokens",)}
 #: Sentiment method of the ``sentiment`` stage unless ``sentiment_method=`` says otherwise.
 DEFAULT_SENTIMENT_METHOD = "sklearn"
@@ -157,7 +157,10 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         Output folder; created if needed. Tables are Parquet (``documents``, ``sentences``,
         ``tokens``, ...), plus ``summary.json``, ``corpus_info.csv`` and ``skipped.csv``.
     stages : sequence of str, optional
-        Stages to run (from :data:`STAGES`); the stages they need are added. Default: all.
+        Stages to run (from :data:`STAGES`); the stages they need are added (``threat`` needs
+        ``mentions`` and ``sentences``; ``topics`` needs ``tokens``). Default: all. The threat
+        index counts words with the tokenizer of the ``tokens`` stage, but writes no token table
+        unless ``tokens`` is asked for.
     sentiment_method : {"sklearn", "neural", "lexicon"}, default "sklearn"
         Method of the actor-sentiment stage (see :mod:`toolkit.sentiment`). The default is the
         scikit-learn model: on this corpus's hundreds of thousands of actor mentions the neural
@@ -277,7 +280,16 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         tables["threat_frames"] = frames
         tables["threat_cues"] = threat_cues(frames)
         tables["threat_roles"] = threat_roles(frames, tables["mentions"], sents)
-        tables["threat_index"] = threat_index(frames, docs, tables["tokens"])
+        # The word counts of the index: from the tokens table if that stage ran, else counted
+        # by the same tokenizer without building the token table (same numbers, less work).
+        counts = tables.get("tokens")
+        if counts is None:
+            from toolkit.segment import token_counts
+
+            counts = cached_table("token_counts", docs,
+                                  lambda: token_counts(sents, progress=progress),
+                                  use_cache=use_cache, fingerprint=fp)
+        tables["threat_index"] = threat_index(frames, docs, counts)
         tables["threat_by_year"] = threat_attributions(tables["threat_roles"], docs, by="year",
                                                        frames=frames)
         timings["threat"] = time.perf_counter() - t

@@ -51,9 +51,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.corpus import (
-    AUXILIARY_NAMES, DOC_COLUMNS, SIDECAR_NAMES, TABLE_SUFFIXES, TEXT_SUFFIXES,
-    CorpusNotFoundError, _apply_header, _collections, _empty_row, _finish, _read_speakers,
-    _read_table, _read_text_file, _Report,
+    DOC_COLUMNS, TABLE_SUFFIXES, CorpusNotFoundError, _apply_header, _collection_files,
+    _collections, _empty_row, _file_kind, _finish, _read_speakers, _read_table,
+    _read_text_file, _Report, _unsupported,
 )
 from toolkit.errors import CorpusError
 
@@ -188,21 +188,18 @@ def plan_batches(path: str | Path, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
         return Plan(batches, report.auxiliary, report.skipped, root.stat().st_size)
     n_bytes = 0
     for name, folder in _collections(root, collections):
-        files = sorted(p for p in folder.rglob("*") if p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+        files = _collection_files(folder)
         n_bytes += sum(p.stat().st_size for p in files)
         speakers = (_read_speakers(folder / "speakers.csv", report)
                     if (folder / "speakers.csv").exists() else None)
         spk = tuple(sorted(speakers.items())) if speakers else ()
         docs: list[str] = []
         for p in files:
-            rel = p.relative_to(folder).as_posix()
-            if AUXILIARY_NAMES.match(p.name):
-                report.auxiliary.append({"path": str(p), "role": "documentation"})
-            elif p.name in SIDECAR_NAMES:
-                report.auxiliary.append({"path": str(p), "role": "metadata"})
-            elif p.suffix.lower() in TABLE_SUFFIXES:
-                add_table(p, name, rel, False)
+            kind = _file_kind(p)
+            if kind in ("documentation", "metadata"):
+                report.auxiliary.append({"path": str(p), "role": kind})
+            elif kind == "table":
+                add_table(p, name, p.relative_to(folder).as_posix(), False)
             else:  # text files, and unsupported ones (the reader reports them)
                 docs.append(str(p))
         for i in range(0, len(docs), chunk_size):
@@ -229,12 +226,11 @@ def read_batch(batch: Batch, *, text_col: str = "text", id_col: str | None = Non
                 rel = p.relative_to(folder).as_posix()
             except ValueError:
                 rel = p.name
-            if p.suffix.lower() in TEXT_SUFFIXES:
+            if _file_kind(p) == "text":
                 _read_text_file(p, report, collection=batch.collection, rel=rel,
                                 speakers=speakers)
             else:
-                report.skip(p, f"unsupported file type {p.suffix or '(none)'!r}; convert it to "
-                               f".md, .txt, .csv, .jsonl or .parquet")
+                report.skip(p, _unsupported(p))
     else:
         p = Path(batch.root)
         if p.suffix.lower() == ".parquet" and (batch.start or batch.stop is not None):
@@ -459,7 +455,11 @@ def process_partition(docs: pd.DataFrame, tmp: str | Path, options: Options,
         put("threat_cues", threat_cues(frames))
         roles = threat_roles(frames, ments, sents)
         put("threat_roles", roles)
-        put("threat_index", threat_index(frames, docs, toks))
+        if toks is None:  # the word counts of the index, without the token table
+            from toolkit.segment import token_counts
+
+            counts = token_counts(sents, progress=False)
+        put("threat_index", threat_index(frames, docs, toks if toks is not None else counts))
         thr_docs, thr_actors = attribution_reductions(frames, roles)
         put("_thr_docs", thr_docs)
         put("_thr_actors", thr_actors)
@@ -638,9 +638,13 @@ def attributions_from_reductions(thr_docs: pd.DataFrame, thr_actors: pd.DataFram
     rng = np.random.default_rng(random_state)
     alpha = (1 - ci) / 2
     rows = []
+    n_of = td.to_dict()  # plain dict look-ups: a Series look-up per (document, actor) is slow
+    cell_counts: dict[int, np.ndarray] = {}
     for cid, a in pairs:
         ds = docs_of[cells[cid]]
-        counts = np.array([td[d] for d in ds], dtype=float)
+        counts = cell_counts.get(cid)
+        if counts is None:
+            counts = cell_counts[cid] = np.array([n_of[d] for d in ds], dtype=float)
         sums = np.array([src.get((d, a), (0, 0))[0] for d in ds], dtype=float)
         n_ref = sum(src.get((d, a), (0, 0))[1] for d in ds)
         n = int(counts.sum())

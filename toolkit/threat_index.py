@@ -14,7 +14,6 @@ the collection's home actor otherwise (White House texts: USA; Kremlin texts: RU
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Literal
 
@@ -31,7 +30,6 @@ __all__ = ["BY_CHOICES", "DEFAULT_HOME_ACTORS", "framers", "threat_attributions"
 BY_CHOICES = ("doc", "month", "quarter", "year", "speaker", "country", "collection", "framer", "all")
 #: Home actor (framer) of a collection whose documents have no ``iso3``.
 DEFAULT_HOME_ACTORS = {"whitehouse": "USA", "kremlin": "RUS", "seed": "NATO"}
-_WORD = re.compile(r"\w+")
 _META = ["collection", "date", "year", "iso3", "speaker"]
 
 
@@ -47,8 +45,9 @@ def threat_index(frames: pd.DataFrame, docs: pd.DataFrame,
         The documents table (``doc_id``; ``collection``, ``date``, ``year``, ``iso3``,
         ``speaker`` are copied when present). Documents without sentences get zero counts.
     tokens_or_sentences : DataFrame
-        The tokens table (words are tokens with ``is_word``) or the sentences table (words are
-        runs of letters and digits in ``text``), for the word counts.
+        Where the word counts come from: the tokens table (words are tokens with ``is_word``),
+        the table of :func:`toolkit.segment.token_counts` (``n_words``), or the sentences table
+        (tokenized here by ``token_counts``). All three give the same counts.
 
     Returns
     -------
@@ -78,12 +77,21 @@ def threat_index(frames: pd.DataFrame, docs: pd.DataFrame,
     ts = tokens_or_sentences
     if "is_word" in ts.columns:
         words = ts.groupby("doc_id", sort=False)["is_word"].sum()
+    elif "n_words" in ts.columns:
+        words = ts.groupby("doc_id", sort=False)["n_words"].sum()
     elif "text" in ts.columns:
-        counts = ts["text"].map(lambda t: len(_WORD.findall(t)) if isinstance(t, str) else 0)
-        words = counts.groupby(ts["doc_id"], sort=False).sum()
+        from toolkit.segment import token_counts
+
+        if "start" not in ts.columns or "end" not in ts.columns:
+            # hand-made sentences without offsets: laid out one space apart
+            span = ts["text"].map(lambda t: len(t) if isinstance(t, str) else 0) + 1
+            start = span.groupby(ts["doc_id"], sort=False).cumsum() - span
+            ts = ts.assign(start=start, end=start + span - 1, text=ts["text"].fillna(""))
+        words = token_counts(ts, progress=False).set_index("doc_id")["n_words"]
     else:
-        raise ValueError("threat_index() needs the tokens table (with is_word) or the sentences "
-                         "table (with text) for the word counts")
+        raise ValueError("threat_index() needs the tokens table (with is_word), the "
+                         "token_counts() table (with n_words) or the sentences table (with "
+                         "text) for the word counts")
     f = frames
     g = f.groupby("doc_id", sort=False)
     agg = pd.DataFrame({
