@@ -13,21 +13,31 @@ def make_subset(dest: Path, n_whitehouse: int = 30, n_ungd: int = 24) -> Path:
     dest = Path(dest)
     shutil.copytree(CORPUS / "seed", dest / "seed")
     wh = sorted(p for p in (CORPUS / "whitehouse").rglob("*.md"))
-    step = max(1, len(wh) // n_whitehouse)
-    for p in wh[::step][:n_whitehouse]:
-        target = dest / "whitehouse" / p.relative_to(CORPUS / "whitehouse")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(p, target)
+    _copy_spread(wh, "whitehouse", dest, n_whitehouse)
     shutil.copy(CORPUS / "whitehouse" / "LICENSE", dest / "whitehouse" / "LICENSE")
-    un = sorted((CORPUS / "ungd").rglob("*.txt"))
-    un = [p for p in un if p.name != "README.txt"]
-    step = max(1, len(un) // n_ungd)
-    for p in un[::step][:n_ungd]:
-        target = dest / "ungd" / p.relative_to(CORPUS / "ungd")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(p, target)
+    un = [p for p in sorted((CORPUS / "ungd").rglob("*.txt")) if p.name != "README.txt"]
+    _copy_spread(un, "ungd", dest, n_ungd)
     shutil.copy(CORPUS / "ungd" / "speakers.csv", dest / "ungd" / "speakers.csv")
     return dest
+
+
+def _copy_spread(files: list[Path], collection: str, dest: Path, n: int) -> None:
+    """Copy ``n`` files spread evenly over ``files``, keeping their place in the collection."""
+    step = max(1, len(files) // n)
+    for p in files[::step][:n]:
+        target = dest / collection / p.relative_to(CORPUS / collection)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(p, target)
+
+
+def good_documents(root: Path, n_ok: int, sentence: str) -> Path:
+    """A folder ``root/c`` of ``n_ok`` well-formed Markdown documents (tests add a bad one)."""
+    corpus = Path(root) / "c"
+    corpus.mkdir()
+    for i in range(n_ok):
+        (corpus / f"ok{i}.md").write_text(f"---\ntitle: Doc {i}\ndate: 2024-0{i + 1}-01\n---\n"
+                                          f"{sentence} Doc {i}.\n")
+    return corpus
 
 
 # Tables compared between engines, with the keys that identify a row.

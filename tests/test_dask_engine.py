@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("distributed")
 pytest.importorskip("dask.dataframe")
 
-from _subset import assert_same_tables, reference_run  # noqa: E402
+from _subset import assert_same_tables, good_documents, reference_run  # noqa: E402
 from toolkit import analyze, read_corpus  # noqa: E402
 from toolkit.cli import main  # noqa: E402
 from toolkit.dask_engine import ClusterError, run_dask  # noqa: E402
@@ -52,11 +52,7 @@ def test_dask_on_an_existing_cluster_gives_the_pandas_rows(reference, cluster, t
 
 
 def test_dask_local_cluster_reports_malformed_files(tmp_path):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for i in range(4):
-        (corpus / f"ok{i}.md").write_text(f"---\ntitle: Doc {i}\ndate: 2024-0{i + 1}-01\n---\n"
-                                          f"China threatens Taiwan. Doc {i}.\n")
+    corpus = good_documents(tmp_path, 4, "China threatens Taiwan.")
     (corpus / "bad.md").write_text("---\ntitle: [unclosed\n---\nText.\n")
     expected = read_corpus(corpus, progress=False).attrs["skipped"].to_frame()
     run_dask(corpus, tmp_path / "o", run=["corpus", "sentences", "mentions"],

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from _subset import _plain, assert_same_tables, reference_run
+from _subset import _plain, assert_same_tables, good_documents, reference_run
 from toolkit import analyze, read_corpus
 from toolkit import streaming
 from toolkit.cli import main
@@ -75,11 +75,7 @@ def test_a_failed_run_keeps_the_previous_tables_and_a_rerun_never_duplicates(
 
 
 def test_a_malformed_file_is_reported_not_dropped(tmp_path):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    for i in range(5):
-        (corpus / f"ok{i}.md").write_text(f"---\ntitle: Doc {i}\ndate: 2024-0{i + 1}-01\n---\n"
-                                          f"Russia is a threat to NATO. Doc {i}.\n")
+    corpus = good_documents(tmp_path, 5, "Russia is a threat to NATO.")
     (corpus / "bad.md").write_text("---\ntitle: [unclosed\ndate: 2024\n---\nText.\n")
     (corpus / "latin1.txt").write_bytes("Caf\xe9 au lait.".encode("latin-1"))
     expected = read_corpus(corpus, progress=False).attrs["skipped"].to_frame()

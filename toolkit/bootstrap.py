@@ -74,13 +74,21 @@ def bootstrap_ci(
             codes, _ = pd.factorize(part[cluster])
             sums = np.bincount(codes, weights=x)
             counts = np.bincount(codes).astype(float)
-            stats = _resample(rng, n_boot, len(sums), lambda i: sums[i].sum(1) / counts[i].sum(1))
-            lo, hi = np.quantile(stats, [alpha, 1 - alpha])
+            lo, hi = cluster_ratio_ci(rng, sums, counts, n_boot, alpha)
         else:
             stats = _resample(rng, n_boot, n, lambda i: x[i].mean(1))
             lo, hi = np.quantile(stats, [alpha, 1 - alpha])
         rows.append((*key, n, mean, float(lo), float(hi)))
     return pd.DataFrame(rows, columns=[*keys, "n", "mean", "ci_low", "ci_high"])
+
+
+def cluster_ratio_ci(rng: np.random.Generator, sums: np.ndarray, counts: np.ndarray,
+                     n_boot: int, alpha: float) -> tuple[float, float]:
+    """Percentile interval of ``sum(sums) / sum(counts)`` over clusters resampled with
+    replacement (one entry of ``sums``/``counts`` per cluster, e.g. per document)."""
+    stats = _resample(rng, n_boot, len(sums), lambda i: sums[i].sum(1) / counts[i].sum(1))
+    lo, hi = np.quantile(stats, [alpha, 1 - alpha])
+    return float(lo), float(hi)
 
 
 def _resample(rng: np.random.Generator, n_boot: int, k: int, stat) -> np.ndarray:

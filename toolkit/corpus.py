@@ -373,6 +373,21 @@ def _read_speakers(p: Path, report: _Report) -> dict:
     return out
 
 
+def _table_columns(p: Path, table: pd.DataFrame, text_col: str, id_col: str | None
+                   ) -> tuple[str | None, list[str]]:
+    """(reason if the table has no text column, else None; its extra metadata columns).
+
+    A missing id column raises: the user named it, so the whole read is wrong, not one file.
+    """
+    if id_col is not None and text_col in table.columns and id_col not in table.columns:
+        raise CorpusError(f"{p}: no id column {id_col!r}; columns are {list(table.columns)}")
+    if text_col not in table.columns:
+        return (f"no text column {text_col!r}; columns are {list(table.columns)}; name the text "
+                f"column with text_col=..."), []
+    known = set(DOC_COLUMNS)
+    return None, [c for c in table.columns if c not in known and c not in (text_col, id_col)]
+
+
 def _read_table(p: Path, report: _Report, *, collection: str, rel: str, text_col: str,
                 id_col: str | None, direct: bool) -> None:
     suffix = p.suffix.lower()
@@ -395,17 +410,12 @@ def _read_table(p: Path, report: _Report, *, collection: str, rel: str, text_col
     except Exception as e:  # pyarrow/pandas parse errors: report with the file name
         report.skip(p, f"cannot read the {suffix} table: {e}")
         return
-    if text_col not in table.columns:
-        msg = (f"{p}: no text column {text_col!r}; columns are {list(table.columns)}; "
-               f"name the text column with text_col=...")
+    missing_text, extra = _table_columns(p, table, text_col, id_col)
+    if missing_text:
         if direct or report.strict:
-            raise CorpusError(msg)
-        report.skip(p, msg.split(": ", 1)[1])
+            raise CorpusError(f"{p}: {missing_text}")
+        report.skip(p, missing_text)
         return
-    if id_col is not None and id_col not in table.columns:
-        raise CorpusError(f"{p}: no id column {id_col!r}; columns are {list(table.columns)}")
-    known = set(DOC_COLUMNS)
-    extra = [c for c in table.columns if c not in known and c not in (text_col, id_col)]
     for i, rec in enumerate(table.to_dict("records")):
         line = lines[i] if lines is not None else (i + 2 if suffix == ".csv" else None)
         where = f"row {i}" if line is None else f"line {line}"

@@ -53,7 +53,7 @@ import pandas as pd
 from toolkit.corpus import (
     DOC_COLUMNS, TABLE_SUFFIXES, CorpusNotFoundError, _apply_header, _collection_files,
     _collections, _empty_row, _file_kind, _finish, _read_speakers, _read_table,
-    _read_text_file, _Report, _unsupported,
+    _read_text_file, _Report, _table_columns, _unsupported,
 )
 from toolkit.errors import CorpusError
 
@@ -263,18 +263,13 @@ def _read_parquet_rows(p: Path, report: _Report, batch: Batch, *, text_col: str,
     except Exception as e:  # pyarrow errors: report with the file name, as read_corpus does
         report.skip(p, f"cannot read the .parquet table: {e}")
         return
-    if text_col not in table.columns:
-        msg = (f"{p}: no text column {text_col!r}; columns are {list(table.columns)}; "
-               f"name the text column with text_col=...")
+    missing_text, extra = _table_columns(p, table, text_col, id_col)
+    if missing_text:
         if batch.direct:
-            raise CorpusError(msg)
+            raise CorpusError(f"{p}: {missing_text}")
         if batch.start == 0:  # report the file once, not once per chunk
-            report.skip(p, msg.split(": ", 1)[1])
+            report.skip(p, missing_text)
         return
-    if id_col is not None and id_col not in table.columns:
-        raise CorpusError(f"{p}: no id column {id_col!r}; columns are {list(table.columns)}")
-    known = set(DOC_COLUMNS)
-    extra = [c for c in table.columns if c not in known and c not in (text_col, id_col)]
     for i, rec in enumerate(table.to_dict("records"), start=batch.start):
         rid = str(rec[id_col]) if id_col else str(i)
         body = rec[text_col]
@@ -525,7 +520,7 @@ def sentiment_by_from_reductions(red: pd.DataFrame, *, n_boot: int | None = None
     intervals agree to floating-point rounding.
     """
     from toolkit.aggregate import SENTIMENT_BY_COLUMNS
-    from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, _resample
+    from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, cluster_ratio_ci
 
     n_boot = DEFAULT_N_BOOT if n_boot is None else int(n_boot)
     random_state = DEFAULT_RANDOM_STATE if random_state is None else random_state
@@ -555,8 +550,7 @@ def sentiment_by_from_reductions(red: pd.DataFrame, *, n_boot: int | None = None
         if n <= 1:
             lo = hi = mean
         else:
-            stats = _resample(rng, n_boot, len(sums), lambda i: sums[i].sum(1) / counts[i].sum(1))
-            lo, hi = np.quantile(stats, [alpha, 1 - alpha])
+            lo, hi = cluster_ratio_ci(rng, sums, counts, n_boot, alpha)
         rows.append((*key, n, part["doc_id"].nunique(), mean, float(lo), float(hi),
                      int(part["n_negative"].sum()), int(part["n_neutral"].sum()),
                      int(part["n_positive"].sum())))
@@ -597,7 +591,7 @@ def attributions_from_reductions(thr_docs: pd.DataFrame, thr_actors: pd.DataFram
     """``threat_attributions(roles, docs, by=by, frames=frames)`` from the reductions of
     :func:`attribution_reductions` (identical: the shares are ratios of integer counts and the
     cluster bootstrap draws from the same per-document counts in the same order)."""
-    from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, _resample
+    from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, cluster_ratio_ci
     from toolkit.threat_index import _group_values, framers
 
     n_boot = DEFAULT_N_BOOT if n_boot is None else int(n_boot)
@@ -652,8 +646,7 @@ def attributions_from_reductions(thr_docs: pd.DataFrame, thr_actors: pd.DataFram
         if n <= 1:
             lo = hi = mean
         else:
-            stats = _resample(rng, n_boot, len(sums), lambda i: sums[i].sum(1) / counts[i].sum(1))
-            lo, hi = np.quantile(stats, [alpha, 1 - alpha])
+            lo, hi = cluster_ratio_ci(rng, sums, counts, n_boot, alpha)
         rows.append((cid, a, float(lo), float(hi), int(sums.sum()), n_ref))
     res = pd.DataFrame(rows, columns=["_cell_id", "actor", "ci_low", "ci_high", "n_source",
                                       "n_referent"])
