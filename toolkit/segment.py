@@ -356,7 +356,8 @@ def word_spans(sentence: str) -> list[tuple[int, int]]:
     >>> [s[a:b] for a, b in word_spans(s)]
     ['NATO', '’s', 'Allies', 'said', '“', 'no', '.', '”']
     """
-    return _split_final_periods(sentence, _raw_spans(sentence))
+    spans = np.asarray(_raw_spans(sentence), dtype="int64").reshape(-1, 2)
+    return [(a, b) for a, b in _split_final_periods(sentence, spans).tolist()]
 
 
 def _raw_spans(text: str) -> list[tuple[int, int]]:
@@ -395,25 +396,10 @@ def _straight_quotes(text: str) -> str:
     return replace_chars(text, _QUOTES)
 
 
-def _split_final_periods(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _split_final_periods(text: str, spans: np.ndarray) -> np.ndarray:
     """Split a word's final period off unless the word is an abbreviation (NLTK's tokenizer
-    does this only at the very end of its input)."""
-    # Only tokens ending in "word." can change; find them through the text's periods (few)
-    # instead of testing every token.
-    ends = set(_period_ends(text))
-    if not ends:
-        return spans
-    out: list[tuple[int, int]] = []
-    for a, b in spans:
-        if b in ends and b - a > 1 and not _is_abbreviation(text[a:b]):
-            out.extend([(a, b - 1), (b - 1, b)])
-        else:
-            out.append((a, b))
-    return out
-
-
-def _split_final_periods_array(text: str, spans: np.ndarray) -> np.ndarray:
-    """:func:`_split_final_periods` on an (n, 2) array of spans (a whole document at once)."""
+    does this only at the very end of its input). ``spans`` is an (n, 2) array; only tokens
+    ending in "word." can change, found through the text's periods (few)."""
     ends = np.fromiter(_period_ends(text), dtype="int64")
     if not len(ends) or not len(spans):
         return spans
@@ -461,7 +447,7 @@ def _doc_token_spans(starts: np.ndarray, ends: np.ndarray, texts: list[str]):
     for s0, text in zip(starts, texts):
         canvas[s0:s0 + len(text)] = text
     doc = "".join(canvas)
-    spans = _split_final_periods_array(
+    spans = _split_final_periods(
         doc, np.asarray(_raw_spans(doc), dtype="int64").reshape(-1, 2))
     a, b = spans[:, 0], spans[:, 1]
     idx = np.searchsorted(starts, a, side="right") - 1
