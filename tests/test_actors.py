@@ -401,3 +401,16 @@ def test_dev_set_actor_detection():
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     assert precision >= 0.90, (precision, recall)
     assert recall >= 0.85, (precision, recall)
+
+
+def test_speaker_actors_speaking_state_then_home_actor():
+    from toolkit.actors import speaker_actors
+
+    docs = pd.DataFrame({"doc_id": ["un", "wh", "kr", "news", "odd"],
+                         "collection": ["ungd", "whitehouse", "kremlin", "seed", "ungd"],
+                         "iso3": ["FRA", None, None, None, "XXX"]})
+    got = speaker_actors(docs, home_actors={"kremlin": "RUS"})
+    assert got.to_dict() == {"un": "FRA", "wh": "USA", "kr": "RUS", "news": None, "odd": None}
+    assert got.name == "speaker_actor"
+    with pytest.raises(ValueError, match="unknown actor 'ZZZ'"):
+        speaker_actors(docs, home_actors={"x": "ZZZ"})

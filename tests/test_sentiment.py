@@ -457,6 +457,40 @@ def test_apply_threat_roles_referent_without_actor_source_keeps_its_label():
         S.apply_threat_roles(s, r.drop(columns="role"))
 
 
+def test_apply_self_portrayal_neutralises_the_speakers_own_rows():
+    s = pd.DataFrame({"doc_id": ["a", "a", "a", "b", "c"], "sent_id": [0, 1, 1, 0, 0],
+                      "actor": ["USA", "USA", "RUS", "USA", "FRA"],
+                      "label": ["positive", "negative", "negative", "positive", "negative"],
+                      "score": [0.9, -0.8, -0.7, 0.6, -0.5]})
+    roles = pd.DataFrame({"doc_id": ["a", "a"], "sent_id": [1, 1], "actor": ["USA", "RUS"],
+                          "role": ["referent", "source"]})
+    out = S.apply_self_portrayal(s, pd.Series({"a": "USA", "b": None, "c": "FRA"}), roles=roles)
+    # a: sentence 0 is the speaker's self-description; sentence 1 frames it as threatened
+    assert out["label"].tolist() == ["neutral", "negative", "negative", "positive", "neutral"]
+    assert out["score"].tolist() == s["score"].tolist()  # the model's scores stay
+    assert S.apply_self_portrayal(s, {})["label"].tolist() == s["label"].tolist()
+    with pytest.raises(ValueError, match="label"):
+        S.apply_self_portrayal(s.drop(columns="label"), {})
+
+
+def test_actor_sentiment_speakers_on_real_text():
+    from toolkit.actors import mentions, speaker_actors
+    from toolkit.segment import sentences
+
+    text = ("The United States will continue to support Ukraine. "
+            "Russia's brutal war against Ukraine must end.")
+    docs = pd.DataFrame({"doc_id": ["wh"], "collection": ["whitehouse"], "text": [text]})
+    sents = sentences(docs, progress=False)
+    ments = mentions(sents, docs, progress=False)
+    with_sp = S.actor_sentiment(sents, ments, method="lexicon", progress=False,
+                                speakers=speaker_actors(docs))
+    without = S.actor_sentiment(sents, ments, method="lexicon", progress=False)
+    own = with_sp["actor"] == "USA"
+    assert own.sum() == 1 and (with_sp.loc[own, "label"] == "neutral").all()
+    others = ~own
+    assert with_sp.loc[others, "label"].tolist() == without.loc[others, "label"].tolist()
+
+
 def _one_sentence(text, actors):
     sents = pd.DataFrame({"doc_id": ["d"], "sent_id": [0], "start": [0], "end": [len(text)],
                           "text": [text]})

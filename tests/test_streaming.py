@@ -100,6 +100,33 @@ def test_parquet_tables_are_read_in_row_ranges_with_the_read_corpus_ids(tmp_path
     pd.testing.assert_frame_equal(parts, whole, check_dtype=False)
 
 
+def test_staged_parquet_copy_has_one_row_group_per_chunk_and_the_same_rows(tmp_path):
+    import pyarrow.parquet as pq
+
+    docs = read_corpus("corpus/whitehouse", progress=False).head(23)
+    table = tmp_path / "t.parquet"
+    docs[["title", "date", "category", "text"]].to_parquet(table)  # one row group
+    plan = streaming.plan_batches(table, chunk_size=5)
+    staged = streaming.stage_tables(plan, tmp_path / "stage")
+    copies = {b.source for b in staged.batches}
+    assert len(copies) == 1 and None not in copies
+    md = pq.ParquetFile(copies.pop()).metadata
+    assert [md.row_group(i).num_rows for i in range(md.num_row_groups)] == [5, 5, 5, 5, 3]
+    for a, b in zip(plan.batches, staged.batches):
+        pd.testing.assert_frame_equal(streaming.read_batch(a), streaming.read_batch(b))
+    # a table already cut into small row groups is read as it is
+    docs[["title", "text"]].to_parquet(tmp_path / "g.parquet", row_group_size=4)
+    plan = streaming.plan_batches(tmp_path / "g.parquet", chunk_size=5)
+    assert all(b.source is None for b in streaming.stage_tables(plan, tmp_path / "s2").batches)
+    got = pd.concat([streaming.read_batch(b) for b in plan.batches], ignore_index=True)
+    assert got["text"].tolist() == docs["text"].tolist()
+    # the analysis reads the copy and still names the original file
+    tables = analyze(table, tmp_path / "o", stages=["sentences"], chunk_size=5, progress=False)
+    got = pd.read_parquet(tmp_path / "o" / "documents.parquet")
+    assert len(got) == 23 and set(got["path"]) == {str(table)}
+    assert not list((tmp_path / "o").glob(".tmp-analyze-*"))
+
+
 def test_chunk_size_auto_keeps_small_corpora_in_memory(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     tables = analyze("corpus/seed", tmp_path / "o", stages=["mentions"], progress=False)

@@ -13,6 +13,7 @@ from toolkit.actors import (  # noqa: E402
     find_mentions,
     load_gazetteer,
     mentions,
+    speaker_actors,
 )
 from toolkit.aggregate import sentiment_by, sentiment_evidence  # noqa: E402
 from toolkit.bootstrap import bootstrap_ci  # noqa: E402
@@ -117,6 +118,7 @@ __all__ = [
     "sentences",
     "sentiment_by",
     "sentiment_evidence",
+    "speaker_actors",
     "sweep",
     "term_frequency",
     "threat_attributions",

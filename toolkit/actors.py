@@ -902,6 +902,61 @@ def _clean(v: Any) -> Any:
     return v
 
 
+def _homes(gaz: Gazetteer, home_actors: Mapping[str, str] | None) -> dict[str, str]:
+    """The gazetteer's ``home_actors`` updated with the caller's (checked against the actors)."""
+    homes = dict(gaz.home_actors)
+    for c, a in (home_actors or {}).items():
+        if a not in gaz.actors:
+            raise ValueError(f"home_actors: collection {c!r} names unknown actor {a!r}; "
+                             "add it to the gazetteer first")
+        homes[str(c)] = str(a)
+    return homes
+
+
+def speaker_actors(docs: pd.DataFrame, *,
+                   gazetteer: Gazetteer | str | Path | Mapping | None = None,
+                   home_actors: Mapping[str, str] | None = None) -> pd.Series:
+    """The actor each document speaks for: the speaking state of a UN speech (``iso3``), else
+    the home actor of the document's collection (``{"whitehouse": "USA"}``), else missing.
+
+    This is who "we" and the office titles refer to (:func:`mentions`); actor sentiment uses it
+    to recognise a speaker's mentions of itself (:func:`toolkit.sentiment.actor_sentiment`,
+    ``speakers``).
+
+    Parameters
+    ----------
+    docs : DataFrame
+        The documents table (``doc_id``; ``iso3`` and ``collection`` where known).
+    gazetteer, home_actors
+        As in :func:`mentions` (an ``iso3`` that is not an actor of the gazetteer is ignored).
+
+    Returns
+    -------
+    Series
+        Indexed by ``doc_id``, the actor id or ``None``; named ``speaker_actor``.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "collection": ["whitehouse", "ungd", "x"],
+    ...                      "iso3": [None, "FRA", None]})
+    >>> speaker_actors(docs).tolist()
+    ['USA', 'FRA', None]
+    """
+    _require(docs, ["doc_id"], "docs")
+    gaz = _resolve_gazetteer(gazetteer)
+    homes = _homes(gaz, home_actors)
+    n = len(docs)
+    coll = docs["collection"] if "collection" in docs.columns else [None] * n
+    iso = docs["iso3"] if "iso3" in docs.columns else [None] * n
+    out = []
+    for c, i in zip(coll, iso):
+        i, c = _clean(i), _clean(c)
+        out.append(i if i is not None and i in gaz.actors
+                   else homes.get(c) if c is not None else None)
+    return pd.Series(out, index=pd.Index(docs["doc_id"], name="doc_id"), dtype=object,
+                     name="speaker_actor")
+
+
 def mentions(sentences: pd.DataFrame, docs: pd.DataFrame | None = None, *,
              gazetteer: Gazetteer | str | Path | Mapping | None = None,
              home_actors: Mapping[str, str] | None = None,
@@ -952,13 +1007,7 @@ def mentions(sentences: pd.DataFrame, docs: pd.DataFrame | None = None, *,
 
     _require(sentences, ["doc_id", "sent_id", "text"], "sentences")
     gaz = _resolve_gazetteer(gazetteer)
-    homes = dict(gaz.home_actors)
-    if home_actors:
-        for c, a in home_actors.items():
-            if a not in gaz.actors:
-                raise ValueError(f"home_actors: collection {c!r} names unknown actor {a!r}; "
-                                 "add it to the gazetteer first")
-            homes[str(c)] = str(a)
+    homes = _homes(gaz, home_actors)
     meta: dict[Any, tuple] = {}
     if docs is not None:
         _require(docs, ["doc_id"], "docs")
@@ -1059,4 +1108,4 @@ def find_mentions(text: str, *, collection: str | None = None, date: Any = None,
 
 
 __all__ = ["ACTOR_TYPES", "Gazetteer", "GazetteerError", "KINDS", "MENTION_COLUMNS",
-           "find_mentions", "load_gazetteer", "mentions"]
+           "find_mentions", "load_gazetteer", "mentions", "speaker_actors"]

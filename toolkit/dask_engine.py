@@ -45,8 +45,8 @@ import pandas as pd
 from toolkit.errors import ToolkitError
 from toolkit.streaming import (
     DOC_COLUMNS, SUMMARY_META, Options, _read_parts, finalize, new_tmp, plan_batches,
-    process_partition, read_batch, remove_tmp, run_topics_on_sample, topics_sample_ids,
-    warm_models,
+    process_partition, read_batch, remove_tmp, run_topics_on_sample, stage_tables,
+    topics_sample_ids, warm_models,
 )
 
 #: Seconds to wait for an existing scheduler to answer.
@@ -160,6 +160,7 @@ def run_dask(path: str | Path, out: str | Path, *, run: Sequence[str],
                        sentiment_method=sentiment_method)
         client.register_plugin(WarmModels(opts.stages, sentiment_method))
         tmp = new_tmp(out)
+        plan = stage_tables(plan, tmp / "_input")
         meta = pd.DataFrame({c: pd.Series(dtype=object) for c in DOC_COLUMNS})
         docs = dd.from_map(_read_partition, plan.batches, args=["text", None], meta=meta,
                            label="read-corpus", enforce_metadata=False)

@@ -431,16 +431,19 @@ def _prf(pred: set, gold: set) -> dict:
 
 def codebook_predictions(path: str | Path, *, sentiment_method: str | None = None,
                          threshold: float = 0.5, lexicon=None, progress: bool = False,
-                         prior_correction: bool = True, use_roles: bool = True) -> dict:
+                         prior_correction: bool = True, use_roles: bool = True,
+                         use_speakers: bool = True) -> dict:
     """Run the toolkit on a codebook gold file and return the gold lines and predicted tables.
 
     The tables behind :func:`evaluate_codebook`, for error analysis: ``rows`` (the gold lines),
     ``docs``, ``sentences``, ``mentions``, ``frames``, ``roles`` and ``sentiment``.
-    ``prior_correction`` and ``use_roles`` (both on by default) are passed to
-    :func:`toolkit.sentiment.actor_sentiment` (``use_roles`` passes the ``roles`` table); turn
+    ``prior_correction``, ``use_roles`` and ``use_speakers`` (all on by default) are passed to
+    :func:`toolkit.sentiment.actor_sentiment` (``use_roles`` passes the ``roles`` table,
+    ``use_speakers`` the documents' speakers from :func:`toolkit.actors.speaker_actors`); turn
     them off to score the bare sentiment model.
     """
     from toolkit.actors import mentions as find_actor_mentions
+    from toolkit.actors import speaker_actors
     from toolkit.sentiment import DEFAULT_METHOD, METHODS, actor_sentiment
     from toolkit.threat import threat_frames, threat_roles
 
@@ -453,14 +456,16 @@ def codebook_predictions(path: str | Path, *, sentiment_method: str | None = Non
     roles = threat_roles(frames, ments, sents, lexicon=lexicon)
     senti = actor_sentiment(sents, ments, method=method, progress=progress,
                             prior_correction=prior_correction,
-                            roles=roles if use_roles else None)
+                            roles=roles if use_roles else None,
+                            speakers=speaker_actors(docs) if use_speakers else None)
     return {"rows": rows, "docs": docs, "sentences": sents, "mentions": ments, "frames": frames,
             "roles": roles, "sentiment": senti}
 
 
 def evaluate_codebook(path: str | Path, *, sentiment_method: str | None = None,
                       threshold: float = 0.5, lexicon=None, progress: bool = False,
-                      prior_correction: bool = True, use_roles: bool = True) -> dict:
+                      prior_correction: bool = True, use_roles: bool = True,
+                      use_speakers: bool = True) -> dict:
     """Score threat framing, threat sources, actor mentions and actor sentiment on a gold file.
 
     Every line of the file is one annotated sentence (format: ``docs/codebook.md``). The toolkit
@@ -490,6 +495,9 @@ def evaluate_codebook(path: str | Path, *, sentiment_method: str | None = None,
         Make actor sentiment consistent with the predicted threat roles
         (:func:`toolkit.sentiment.apply_threat_roles`: a threat source is negative, a neutral
         victim of another actor's threat is positive), as the codebook defines them.
+    use_speakers : bool, default True
+        Label a speaker's mentions of itself neutral
+        (:func:`toolkit.sentiment.apply_self_portrayal`), as the codebook does.
 
     Returns
     -------
@@ -515,7 +523,8 @@ def evaluate_codebook(path: str | Path, *, sentiment_method: str | None = None,
     """
     out = codebook_predictions(path, sentiment_method=sentiment_method, threshold=threshold,
                                lexicon=lexicon, progress=progress,
-                               prior_correction=prior_correction, use_roles=use_roles)
+                               prior_correction=prior_correction, use_roles=use_roles,
+                               use_speakers=use_speakers)
     rows, frames, roles, ments, senti = (out[k] for k in ("rows", "frames", "roles", "mentions",
                                                           "sentiment"))
     gold = {r["id"]: r for r in rows}

@@ -168,12 +168,15 @@ class AnalysisTables:
             self["threat_frames"], self["documents"], self["tokens"]))
 
     def _build_actor_sentiment(self):
+        from toolkit.actors import speaker_actors
         from toolkit.sentiment import actor_sentiment
 
+        # the same call and cache key as the pipeline's sentiment stage
         return self.cached("actor_sentiment", lambda: actor_sentiment(
             self["sentences"], self["mentions"], method=self.sentiment_method,
-            roles=self["threat_roles"], progress=self.progress),
-            params={"method": self.sentiment_method})
+            roles=self["threat_roles"], speakers=speaker_actors(self["documents"]),
+            progress=self.progress),
+            params={"method": self.sentiment_method, "self_portrayal": "neutral"})
 
     # -- topics ----------------------------------------------------------------------------
     def _build_dtm(self):

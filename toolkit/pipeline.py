@@ -295,6 +295,7 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         timings["threat"] = time.perf_counter() - t
 
     if "sentiment" in run:
+        from toolkit.actors import speaker_actors
         from toolkit.aggregate import sentiment_by, sentiment_evidence
         from toolkit.sentiment import actor_sentiment
 
@@ -302,8 +303,10 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         tables["actor_sentiment"] = cached_table(
             "actor_sentiment", docs,
             lambda: actor_sentiment(sents, tables["mentions"], method=sentiment_method,
-                                    roles=tables["threat_roles"], progress=progress),
-            params={"method": sentiment_method}, use_cache=use_cache, fingerprint=fp)
+                                    roles=tables["threat_roles"], speakers=speaker_actors(docs),
+                                    progress=progress),
+            params={"method": sentiment_method, "self_portrayal": "neutral"},
+            use_cache=use_cache, fingerprint=fp)
         tables["sentiment_by_year"] = sentiment_by(tables["actor_sentiment"], docs, "year")
         tables["sentiment_evidence"] = sentiment_evidence(tables["actor_sentiment"], sents)
         timings["sentiment"] = time.perf_counter() - t

@@ -12,8 +12,8 @@ The pipeline per document is:
    abbreviations in :data:`KNOWN_ABBREVIATIONS`. Stage directions ("(Applause.)", "(Laughter.)"),
    time stamps ("5:23 P.M. EDT") and spans without a letter or digit are not sentences; stage
    directions at a sentence's edges are trimmed off it.
-3. **Tokens.** NLTK's word tokenizer (the one behind ``word_tokenize``) with spans, run per
-   sentence on a same-length copy in which curly quotes are straight, so "NATO’s" gives "NATO" and
+3. **Tokens.** NLTK's word tokenizer (the one behind ``word_tokenize``) with spans (its exact
+   output, computed faster by :mod:`toolkit.word_tokenizer`), run on a same-length copy in which curly quotes are straight, so "NATO’s" gives "NATO" and
    "’s"; a final period left on a word inside a sentence ("on." before a closing quote) is split off
    unless the word is an abbreviation. URL parts of Markdown links are not tokens.
 
@@ -289,57 +289,11 @@ def sentences(docs: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _word_tokenizer():
-    """NLTK's word tokenizer with its own patterns compiled by the standard ``re`` engine.
+    """NLTK's word tokenizer (:class:`toolkit.word_tokenizer.FastNLTKWordTokenizer`: NLTK's
+    tokens and spans, computed with less work)."""
+    from toolkit.word_tokenizer import FastNLTKWordTokenizer
 
-    NLTK 3.10 runs every pattern through ``nltk.redos`` (the ``regex`` engine under a timeout, a
-    guard against hostile *user* patterns); for these fixed, trusted patterns that costs about
-    three times the time. Rules and results are NLTK's.
-    """
-    from nltk.tokenize import NLTKWordTokenizer
-
-    flags = re.I | re.M | re.S | re.X | re.U
-
-    def plain(p):
-        return re.compile(p.pattern, p.flags & flags) if hasattr(p, "pattern") else p
-
-    attrs = {}
-    for name in ("STARTING_QUOTES", "ENDING_QUOTES", "PUNCTUATION", "CONVERT_PARENTHESES"):
-        attrs[name] = [(plain(p), r) for p, r in getattr(NLTKWordTokenizer, name)]
-    for name in ("PARENS_BRACKETS", "DOUBLE_DASHES"):
-        p, r = getattr(NLTKWordTokenizer, name)
-        attrs[name] = (plain(p), r)
-    for name in ("CONTRACTIONS2", "CONTRACTIONS3"):
-        attrs[name] = [_Guarded.of(plain(p)) for p in getattr(NLTKWordTokenizer, name)]
-    return type("StdlibNLTKWordTokenizer", (NLTKWordTokenizer,), attrs)()
-
-
-class _Guarded:
-    """A contraction pattern that substitutes only where its literal word occurs.
-
-    NLTK's contraction patterns (``(?i)\\b(can)(?#X)(not)\\b``, "gimme", "gonna", ...) each scan
-    the whole document; a case-insensitive search for the word they spell (same flags, so the
-    same case folding) finds it several times faster, and most documents contain none of them.
-    A pattern that does not spell one plain word is used as it is.
-    """
-
-    __slots__ = ("rx", "guard")
-
-    def __init__(self, rx: re.Pattern, guard: re.Pattern) -> None:
-        self.rx, self.guard = rx, guard
-
-    @classmethod
-    def of(cls, rx: re.Pattern):
-        word = re.sub(r"^\(\?i\)|\\b|\(\?#X\)|\(\?=\\s\)|[()]", "", rx.pattern)
-        if not re.fullmatch(r"[ A-Za-z']+", word):
-            return rx
-        return cls(rx, re.compile(re.escape(word), rx.flags))
-
-    @property
-    def pattern(self) -> str:
-        return self.rx.pattern
-
-    def sub(self, repl, text: str) -> str:
-        return text if self.guard.search(text) is None else self.rx.sub(repl, text)
+    return FastNLTKWordTokenizer()
 
 
 def _is_abbreviation(tok: str) -> bool:
@@ -356,20 +310,21 @@ def word_spans(sentence: str) -> list[tuple[int, int]]:
     >>> [s[a:b] for a, b in word_spans(s)]
     ['NATO', '’s', 'Allies', 'said', '“', 'no', '.', '”']
     """
-    spans = np.asarray(_raw_spans(sentence), dtype="int64").reshape(-1, 2)
+    spans = _raw_spans(sentence)
     return [(a, b) for a, b in _split_final_periods(sentence, spans).tolist()]
 
 
-def _raw_spans(text: str) -> list[tuple[int, int]]:
+def _raw_spans(text: str) -> np.ndarray:
     masked = _mask_urls(_straight_quotes(text))
     try:
-        spans = list(_word_tokenizer().span_tokenize(masked))
+        spans = _word_tokenizer().spans(masked)
     except (ValueError, LookupError, TimeoutError):
         # NLTK's alignment can fail on rare inputs: fall back to a word/punctuation regex.
-        spans = [m.span() for m in re.finditer(r"\w+(?:[-'’.]\w+)*|[^\w\s]", masked)]
+        spans = np.asarray([m.span() for m in re.finditer(r"\w+(?:[-'’.]\w+)*|[^\w\s]",
+                                                          masked)], dtype="int64").reshape(-1, 2)
     if masked is text or "\x00" not in masked:  # nothing masked: no span to drop
         return spans
-    return [(a, b) for a, b in spans if masked[a] != "\x00"]
+    return spans[[masked[a] != "\x00" for a in spans[:, 0].tolist()]].reshape(-1, 2)
 
 
 def replace_chars(text: str, table: dict[int, str]) -> str:
@@ -440,15 +395,15 @@ def _doc_token_spans(starts: np.ndarray, ends: np.ndarray, texts: list[str]):
 
     The sentences are laid at their offsets on a blank canvas (the document with everything
     outside sentences blanked), so one NLTK call per document replaces one per sentence; a token
-    never crosses a sentence end (it is cut there). Returns (sentence index, start, end, token)
-    arrays/lists.
+    never crosses a sentence end (it is cut there). Returns the sentence index, start and end
+    arrays and the canvas (whose slices at the spans are the tokens).
     """
     canvas = [" "] * int(ends.max())
     for s0, text in zip(starts, texts):
         canvas[s0:s0 + len(text)] = text
     doc = "".join(canvas)
     spans = _split_final_periods(
-        doc, np.asarray(_raw_spans(doc), dtype="int64").reshape(-1, 2))
+        doc, _raw_spans(doc))
     a, b = spans[:, 0], spans[:, 1]
     idx = np.searchsorted(starts, a, side="right") - 1
     crossing = b > ends[idx]
@@ -462,7 +417,7 @@ def _doc_token_spans(starts: np.ndarray, ends: np.ndarray, texts: list[str]):
                 i += 1
                 x = max(cut, int(starts[i])) if i < len(starts) else y
         idx, a, b = (np.asarray(c, dtype="int64") for c in zip(*rows))
-    return idx, a, b, [doc[x:y] for x, y in zip(a.tolist(), b.tolist())]
+    return idx, a, b, doc
 
 
 def tokens(data: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
@@ -490,13 +445,16 @@ def tokens(data: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
     >>> toks.loc[:3, "token"].tolist()
     ['NATO', 'Secretary', 'General', 'Mark']
     """
-    doc_ids, sent_ids, starts, ends, toks = [], [], [], [], []
-    for doc_id, sids, idx, a, b, words in _tokenized_documents(data, "tokens", progress):
+    from toolkit.word_tokenizer import has_word_char
+
+    doc_ids, sent_ids, starts, ends, toks, is_word = [], [], [], [], [], []
+    for doc_id, sids, idx, a, b, doc in _tokenized_documents(data, "tokens", progress):
         doc_ids.append(np.full(len(a), doc_id, dtype=object))
         sent_ids.append(sids[idx])
         starts.append(a)
         ends.append(b)
-        toks.extend(words)
+        toks.extend([doc[x:y] for x, y in zip(a.tolist(), b.tolist())])
+        is_word.append(has_word_char(doc, a, b))
 
     def cat(parts, dtype):
         return np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype=dtype)
@@ -507,7 +465,7 @@ def tokens(data: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
     out.insert(2, "token_id", out.groupby("doc_id", sort=False).cumcount().astype("int64"))
     # Plain list comprehensions: pandas' string methods cost several times more here.
     out["lower"] = pd.Series([t.lower() for t in toks], dtype=object)
-    out["is_word"] = _is_word(toks)
+    out["is_word"] = cat(is_word, bool)
     return out
 
 
@@ -537,25 +495,21 @@ def token_counts(data: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
     >>> token_counts(sents, progress=False).to_dict("records")
     [{'doc_id': 'a', 'n_tokens': 8, 'n_words': 6}]
     """
+    from toolkit.word_tokenizer import has_word_char
+
     ids, n_tok, n_word = [], [], []
-    for doc_id, _, _, a, _, words in _tokenized_documents(data, "token_counts", progress):
+    for doc_id, _, _, a, b, doc in _tokenized_documents(data, "token_counts", progress):
         ids.append(doc_id)
         n_tok.append(len(a))
-        n_word.append(int(_is_word(words).sum()))
+        n_word.append(int(has_word_char(doc, a, b).sum()))
     return pd.DataFrame({"doc_id": pd.Series(ids, dtype=object),
                          "n_tokens": np.asarray(n_tok, dtype="int64"),
                          "n_words": np.asarray(n_word, dtype="int64")})
 
 
-def _is_word(toks: list[str]) -> np.ndarray:
-    """``is_word`` of :func:`tokens`: the token holds a letter or digit (``\\w``)."""
-    has_word = _HAS_WORD.search
-    return np.fromiter((t.isalnum() or has_word(t) is not None for t in toks), dtype=bool,
-                       count=len(toks))
-
-
 def _tokenized_documents(data: pd.DataFrame, what: str, progress: bool):
-    """(doc_id, sent_ids, sentence index, starts, ends, token texts) per document."""
+    """(doc_id, sent_ids, sentence index, starts, ends, canvas) per document
+    (see :func:`_doc_token_spans`)."""
     from tqdm.auto import tqdm
 
     if "sent_id" not in data.columns:
@@ -565,10 +519,10 @@ def _tokenized_documents(data: pd.DataFrame, what: str, progress: bool):
     for doc_id, part in tqdm(groups, total=groups.ngroups, desc=what,
                              disable=not progress, unit="doc"):
         part = part.sort_values("start")
-        idx, a, b, words = _doc_token_spans(part["start"].to_numpy(dtype="int64"),
-                                            part["end"].to_numpy(dtype="int64"),
-                                            part["text"].tolist())
-        yield doc_id, part["sent_id"].to_numpy(), idx, a, b, words
+        idx, a, b, doc = _doc_token_spans(part["start"].to_numpy(dtype="int64"),
+                                          part["end"].to_numpy(dtype="int64"),
+                                          part["text"].tolist())
+        yield doc_id, part["sent_id"].to_numpy(), idx, a, b, doc
 
 
 def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:

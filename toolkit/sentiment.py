@@ -29,7 +29,9 @@ Codebook-aware actor sentiment
 table used by the pipeline and by :func:`toolkit.evaluate.evaluate_codebook`) by default applies
 the real-world prior correction (:func:`apply_prior_correction`; neural method only) and, when
 given the threat roles table, :func:`apply_threat_roles` (a threat source is negative; a neutral
-victim of another actor's threat is positive), following the codebook's definitions.
+victim of another actor's threat is positive) and, given the documents' speakers,
+:func:`apply_self_portrayal` (a speaker's mention of itself is neutral), following the codebook's
+definitions.
 
 Examples
 --------
@@ -66,6 +68,7 @@ __all__ = [
     "TargetSentimentClassifier",
     "actor_sentiment",
     "apply_prior_correction",
+    "apply_self_portrayal",
     "apply_threat_roles",
     "get_sentiment_model",
     "load_sklearn_model",
@@ -992,6 +995,7 @@ def actor_sentiment(
     progress: bool = True,
     prior_correction: bool = True,
     roles: pd.DataFrame | None = None,
+    speakers: pd.Series | Mapping[Any, Any] | None = None,
 ) -> pd.DataFrame:
     """How each sentence portrays each actor it mentions (the *actor sentiment* table).
 
@@ -1021,6 +1025,11 @@ def actor_sentiment(
         (:func:`apply_threat_roles`): a threat ``source`` is negative, and a neutral ``referent``
         of a threat posed by another actor of the sentence (a victim) is positive. The
         probabilities and ``score`` stay the model's. Default: no role step.
+    speakers : Series or mapping, optional
+        The actor each document speaks for, by ``doc_id``
+        (:func:`toolkit.actors.speaker_actors`). When given, a speaker's mention of itself
+        without a threat role is labelled ``neutral`` (:func:`apply_self_portrayal`, the
+        codebook's convention). Default: no self-portrayal step.
 
     Returns
     -------
@@ -1148,6 +1157,8 @@ def actor_sentiment(
     out = out[ACTOR_SENTIMENT_COLUMNS]
     if roles is not None:
         out = apply_threat_roles(out, roles)
+    if speakers is not None:
+        out = apply_self_portrayal(out, speakers, roles=roles)
     return out
 
 
@@ -1245,5 +1256,67 @@ def apply_threat_roles(actor_sent: pd.DataFrame, roles: pd.DataFrame) -> pd.Data
             labels[i] = "negative"
         elif r == "referent" and labels[i] == "neutral" and (d, int(s)) in with_source:
             labels[i] = "positive"
+    out["label"] = pd.Series(labels, index=out.index, dtype=object)
+    return out
+
+
+def apply_self_portrayal(actor_sent: pd.DataFrame, speakers: pd.Series | Mapping[Any, Any], *,
+                         roles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Label a speaker's mentions of itself ``neutral`` (the codebook's convention).
+
+    The codebook counts the speaker's stance toward an actor. A speaker describing its own
+    commitments, policies or feelings ("President Biden underscored the U.S. commitment to the
+    security of Poland", "Malawi reiterates its support for the Secretary-General", a NATO chief
+    "expressing his appreciation for Lithuania's leadership": NATO *neutral* in the codebook's
+    own example) does not evaluate itself, although such sentences read as positive to a model
+    trained on news about others. So the rows whose actor is the document's speaker
+    (``speakers``: the speaking state of a UN speech, the home actor of a collection) become
+    ``neutral``, unless a threat role applies (a speaker framed as threatened or as a threat
+    keeps the label :func:`apply_threat_roles` gave it).
+
+    On the codebook's development set this moves actor-sentiment macro-F1 from 0.638 to 0.674
+    with the neural method (sklearn 0.483 to 0.593, lexicon 0.524 to 0.585): the speaker's own
+    pairs are 73 of the 297 scored, and the coders labelled 57 of them neutral, 14 positive and
+    2 negative. Pass
+    ``speakers=None`` to :func:`actor_sentiment` to keep the model's labels, e.g. to study
+    self-presentation itself; ``score`` and the ``p_*`` columns are always the model's.
+
+    Parameters
+    ----------
+    actor_sent : DataFrame
+        From :func:`actor_sentiment` (``doc_id``, ``sent_id``, ``actor``, ``label``, ...).
+    speakers : Series or mapping
+        ``doc_id`` -> the actor the document speaks for, or missing
+        (:func:`toolkit.actors.speaker_actors`).
+    roles : DataFrame, optional
+        The threat roles table; rows with role ``source`` or ``referent`` are left unchanged.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``actor_sent`` with the adjusted ``label`` (same rows, order and columns).
+
+    Examples
+    --------
+    >>> sent = pd.DataFrame({"doc_id": ["d", "d"], "sent_id": [0, 0], "actor": ["USA", "POL"],
+    ...                      "label": ["positive", "positive"]})
+    >>> apply_self_portrayal(sent, {"d": "USA"})["label"].tolist()
+    ['neutral', 'positive']
+    """
+    _require(actor_sent, ["doc_id", "sent_id", "actor", "label"], "actor sentiment")
+    out = actor_sent.copy()
+    if not len(out):
+        return out
+    who = speakers.to_dict() if isinstance(speakers, pd.Series) else dict(speakers)
+    with_role: set[tuple] = set()
+    if roles is not None:
+        _require(roles, ["doc_id", "sent_id", "actor", "role"], "threat roles")
+        with_role = {(d, int(s), a) for d, s, a, r in zip(roles["doc_id"], roles["sent_id"],
+                                                          roles["actor"], roles["role"])
+                     if r in ("source", "referent")}
+    labels = out["label"].tolist()
+    for i, (d, s, a) in enumerate(zip(out["doc_id"], out["sent_id"], out["actor"])):
+        if who.get(d) == a and (d, int(s), a) not in with_role:
+            labels[i] = "neutral"
     out["label"] = pd.Series(labels, index=out.index, dtype=object)
     return out

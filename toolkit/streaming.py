@@ -44,7 +44,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +91,7 @@ class Batch:
     start: int = 0                 # first row (table)
     stop: int | None = None        # row after the last (table); None: to the end
     direct: bool = False           # the table is the corpus path itself
+    source: str | None = None      # read the rows from this copy of ``root`` (see stage_tables)
 
 
 @dataclass
@@ -208,6 +209,51 @@ def plan_batches(path: str | Path, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
     return Plan(batches, report.auxiliary, report.skipped, n_bytes)
 
 
+def stage_tables(plan: Plan, folder: str | Path, *, progress: bool = False) -> Plan:
+    """Copy Parquet tables whose row groups hold more rows than a chunk, with one row group per
+    chunk, and point the plan's batches at the copies.
+
+    A Parquet reader can skip whole row groups but not rows inside one: reading rows
+    ``[start, stop)`` of a table stored as one large row group (as pandas' ``to_parquet`` writes
+    up to a million rows) decodes every row before ``start``, so the chunks of such a table
+    together decode it about (number of chunks / 2) times. One sequential copy with row groups of
+    the chunk size makes every chunk read only its own rows. The copy is written into ``folder``
+    (the job's temporary folder: workers of a Dask cluster must see it, as they see ``OUT``);
+    document ids, paths and skipped-row reports still name the original file (``Batch.root``).
+    Tables already cut into row groups no larger than the chunks are used as they are.
+
+    Returns a new plan (the same batches, with ``source`` set where a copy was made).
+    """
+    import pyarrow.parquet as pq
+
+    by_file: dict[str, list[Batch]] = {}
+    for b in plan.batches:
+        if b.kind == "table" and b.stop is not None and b.root.lower().endswith(".parquet"):
+            by_file.setdefault(b.root, []).append(b)
+    copies: dict[str, str] = {}
+    for root, batches in by_file.items():
+        size = max(b.stop - b.start for b in batches)
+        try:
+            pf = pq.ParquetFile(root)
+            md = pf.metadata
+            if len(batches) < 2 or all(md.row_group(i).num_rows <= size
+                                       for i in range(md.num_row_groups)):
+                continue
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            dest = Path(folder) / f"table-{len(copies):04d}.parquet"
+            with pq.ParquetWriter(dest, pf.schema_arrow) as writer:
+                for rb in pf.iter_batches(batch_size=size):
+                    writer.write_batch(rb, row_group_size=size)
+        except Exception:  # an unreadable table: its chunks read the original and report it
+            continue
+        copies[root] = str(dest)
+    if not copies:
+        return plan
+    batches = [replace(b, source=copies[b.root]) if b.root in copies else b
+               for b in plan.batches]
+    return replace(plan, batches=batches)
+
+
 def read_batch(batch: Batch, *, text_col: str = "text", id_col: str | None = None
                ) -> pd.DataFrame:
     """Read one chunk into the documents table (as :func:`toolkit.read_corpus` reads it).
@@ -243,14 +289,25 @@ def read_batch(batch: Batch, *, text_col: str = "text", id_col: str | None = Non
 
 def _read_parquet_rows(p: Path, report: _Report, batch: Batch, *, text_col: str,
                        id_col: str | None) -> None:
-    """Rows ``[start, stop)`` of a Parquet table, streamed one record batch at a time."""
+    """Rows ``[start, stop)`` of a Parquet table (or of its copy ``batch.source``), streamed one
+    record batch at a time from the row groups that hold them."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(p)
-        parts, pos = [], 0
-        for rb in pf.iter_batches(batch_size=min(batch.stop - batch.start, 4096) or 1):
+        pf = pq.ParquetFile(batch.source or p)
+        md = pf.metadata
+        groups, pos, first = [], 0, None
+        for i in range(md.num_row_groups):
+            n = md.row_group(i).num_rows
+            if pos < batch.stop and pos + n > batch.start:
+                groups.append(i)
+                first = pos if first is None else first
+            pos += n
+        parts, pos = [], first or 0
+        batches = pf.iter_batches(batch_size=min(batch.stop - batch.start, 4096) or 1,
+                                  row_groups=groups) if groups else ()
+        for rb in batches:
             lo, hi = pos, pos + rb.num_rows
             pos = hi
             if hi <= batch.start:
@@ -462,8 +519,10 @@ def process_partition(docs: pd.DataFrame, tmp: str | Path, options: Options,
         from toolkit.aggregate import sentiment_evidence
         from toolkit.sentiment import actor_sentiment
 
+        from toolkit.actors import speaker_actors
+
         asent = actor_sentiment(sents, ments, method=options.sentiment_method, roles=roles,
-                                progress=False)
+                                speakers=speaker_actors(docs), progress=False)
         put("actor_sentiment", asent)
         put("_sent_red", sentiment_reductions(asent, docs))
         ev = sentiment_evidence(asent, sents, n=options.evidence_n) if len(asent) else \
@@ -913,6 +972,7 @@ def run_streaming(path: str | Path, out: str | Path, *, run: Sequence[str],
     plan = plan_batches(path, chunk_size=chunk_size)
     tmp = new_tmp(out)
     try:
+        plan = stage_tables(plan, tmp / "_input")
         opts = Options(stages=tuple(s for s in run if s != "topics"),
                        sentiment_method=sentiment_method)
         warm_models(opts.stages, sentiment_method)
