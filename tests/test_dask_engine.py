@@ -51,6 +51,20 @@ def test_dask_on_an_existing_cluster_gives_the_pandas_rows(reference, cluster, t
     assert all(v == {"punkt": 1, "gazetteer": 1, "threat_lexicon": 1} for v in loads.values())
 
 
+def test_dask_gives_the_in_memory_rows_on_the_whole_corpus(cluster, tmp_path):
+    # All of corpus/ (3,243 documents): the per-document and per-sentence tables of the stages
+    # corpus, sentences, mentions and threat are row for row those of the in-memory pandas run.
+    from _subset import CORPUS
+
+    analyze(CORPUS, tmp_path / "p", stages=["threat"], chunk_size=None, progress=False)
+    analyze(CORPUS, tmp_path / "d", stages=["threat"], engine="dask",
+            scheduler=cluster.scheduler_address, progress=False)
+    assert_same_tables(tmp_path / "p", tmp_path / "d",
+                       names=["documents", "sentences", "mentions", "threat_frames",
+                              "threat_cues", "threat_roles", "threat_index", "threat_by_year"])
+    assert len(pd.read_parquet(tmp_path / "d" / "documents.parquet")) == 3243
+
+
 def test_dask_local_cluster_reports_malformed_files(tmp_path):
     corpus = good_documents(tmp_path, 4, "China threatens Taiwan.")
     (corpus / "bad.md").write_text("---\ntitle: [unclosed\n---\nText.\n")

@@ -18,7 +18,7 @@ PIECES = ["cannot", "CanNot", "gimme", "gİmme", "gımme", "lemme", "gonna", "go
           '"', "''", "``", "`", "'", "“", "”", "‘", "’", "«", "»", "„", ".", "..", "...", "?", "!",
           ",", ":", ";", "--", "—", "–", "(", ")", "[", "]", "{", "}", "<", ">", "&", "$", "*",
           "3.88", "3,36", "U.S.", "Mr.", "x", "NATO", " ", "  ", "\n", "\t", "\u00a0", "\u2009",
-          "\u3000", "\x1c"]
+          "\u3000", "\x1c", "\x1f", "e\u0301", "²", "½", "\u05b0", "\u200d", "\U00010d40"]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -55,6 +55,16 @@ def test_same_tokens_and_spans_on_the_real_corpus(corpus_docs):
     for t in texts:
         assert FAST.tokenize(t) == NLTK.tokenize(t)
         assert list(FAST.span_tokenize(t)) == list(NLTK.span_tokenize(t))
+
+
+def test_engine_disagreements_are_found():
+    from toolkit.word_tokenizer import _disagreement_table, _engines_disagree
+
+    assert _disagreement_table()[[0x1C, 0x1F, 0x301, ord("²")]].all()
+    assert not _disagreement_table()[[ord(c) for c in "aZ9 _\n\t\u00a0é"]].any()
+    assert _engines_disagree("can't\x1c") and _engines_disagree("cafe\u0301")
+    assert not _engines_disagree("can't") and not _engines_disagree("café")
+    assert FAST.tokenize("can't\x1c") == NLTK.tokenize("can't\x1c") == ["can't"]
 
 
 def test_fold_matches_ignorecase():

@@ -5,9 +5,13 @@ contract: :class:`FastNLTKWordTokenizer` runs NLTK's own patterns, in NLTK's ord
 skips work that cannot change a result (tests compare it with NLTK on the real corpus and on
 generated text):
 
-- the patterns are compiled by the standard ``re`` engine. NLTK 3.10 runs them through
+- the patterns are compiled by the standard ``re`` engine. NLTK 3.10 runs most of them through
   ``nltk.redos`` (the ``regex`` engine under a timeout, a guard against hostile *user*
-  patterns); for these fixed patterns that costs about three times the time;
+  patterns); for these fixed patterns that costs about three times the time. The two engines
+  match alike except on characters whose ``\\s``, ``\\w`` or ``\\d`` they classify
+  differently (``\\x1c``-``\\x1f``, combining marks, superscript digits, digits of newer Unicode
+  versions: :func:`_engines_disagree`); a text with any of them (7 of the 3,243 documents of
+  ``corpus/``) is tokenized by NLTK's own code;
 - a pattern is skipped when the text lacks every literal it needs (the ellipsis pattern
   without "..", the dash pattern without "--"; :data:`_NEEDS`); a contraction pattern
   ("cannot", "gonna", ...) is skipped when its word is not in the lower-cased text (lower-cased
@@ -163,7 +167,8 @@ class FastNLTKWordTokenizer(NLTKWordTokenizer):
     def tokenize(self, text: str, convert_parentheses: bool = False,
                  return_str: bool = False) -> list[str]:
         """NLTK's ``tokenize`` (same sequence of substitutions; see the module docstring)."""
-        if convert_parentheses or return_str:  # options the toolkit never uses: NLTK's code
+        if convert_parentheses or return_str or _engines_disagree(text):
+            # options the toolkit never uses, or characters where re and regex differ
             return super().tokenize(text, convert_parentheses, return_str)
         for step in self._head:
             text = step(text)
@@ -218,6 +223,31 @@ def _codes(text: str) -> np.ndarray:
 def _is_space(text: str) -> np.ndarray:
     """Per character of ``text``: whitespace as ``str.split`` and ``re``'s ``\\s`` define it."""
     return _char_table(r"\s")[_codes(text)]
+
+
+@lru_cache(maxsize=1)
+def _disagreement_table() -> np.ndarray:
+    """Code points that ``re`` and NLTK's ``regex`` engine classify differently as ``\\s``,
+    ``\\w`` or ``\\d`` (the classes of NLTK's word-tokenizer patterns)."""
+    import regex
+
+    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    table = np.zeros(0x110000, dtype=bool)
+    for cls in (r"\s", r"\w", r"\d"):
+        ours = set(re.findall(cls, chars))
+        nltks = set(regex.findall(cls, chars, flags=regex.V0 | regex.U))
+        table[[ord(c) for c in ours ^ nltks]] = True
+    return table
+
+
+_ASCII_DISAGREE = ("\x1c", "\x1d", "\x1e", "\x1f")  # str.isspace, but not regex's \s
+
+
+def _engines_disagree(text: str) -> bool:
+    """Whether ``text`` holds a character of :func:`_disagreement_table`."""
+    if text.isascii():
+        return any(c in text for c in _ASCII_DISAGREE)
+    return bool(_disagreement_table()[_codes(text)].any())
 
 
 def has_word_char(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
