@@ -115,10 +115,16 @@ def _contraction_word(rx: re.Pattern) -> str | None:
 
 
 @lru_cache(maxsize=1)
+def _all_chars() -> str:
+    """Every code point except the surrogates, in order (to classify them all with one regex)."""
+    return "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+@lru_cache(maxsize=1)
 def _ignorecase_extras() -> dict[str, str]:
     """Characters that ``re.IGNORECASE`` matches to an ASCII letter but whose ``lower()`` is
     not that letter (in CPython 3.11: "İ", "ı" -> "i", "ſ" -> "s")."""
-    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    chars = _all_chars()
     extras = {}
     for letter in "abcdefghijklmnopqrstuvwxyz":
         for c in re.findall(letter, chars, re.I | re.U):
@@ -210,7 +216,7 @@ class FastNLTKWordTokenizer(NLTKWordTokenizer):
 @lru_cache(maxsize=2)
 def _char_table(pattern: str) -> np.ndarray:
     """For every code point, whether the one-character regex ``pattern`` matches it."""
-    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    chars = _all_chars()
     table = np.zeros(0x110000, dtype=bool)
     table[[ord(c) for c in re.findall(pattern, chars)]] = True
     return table
@@ -231,7 +237,7 @@ def _disagreement_table() -> np.ndarray:
     ``\\w`` or ``\\d`` (the classes of NLTK's word-tokenizer patterns)."""
     import regex
 
-    chars = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    chars = _all_chars()
     table = np.zeros(0x110000, dtype=bool)
     for cls in (r"\s", r"\w", r"\d"):
         ours = set(re.findall(cls, chars))
