@@ -87,18 +87,17 @@ def corpus_stage(args: argparse.Namespace) -> int:
     from toolkit.sentiment import get_sentiment_model
 
     docs = toolkit.read_corpus(args.corpus, progress=False)
+    all_sents = toolkit.sentences(docs, progress=False)
+    all_ments = toolkit.mentions(all_sents, docs, progress=False)
     sample = docs.sample(frac=args.fraction, random_state=0) if args.fraction < 1 else docs
-    sents = toolkit.sentences(sample, progress=False)
-    ments = toolkit.mentions(sents, sample, progress=False)
+    keep = set(sample["doc_id"])
+    sents = all_sents[all_sents["doc_id"].isin(keep)]
+    ments = all_ments[all_ments["doc_id"].isin(keep)]
+    n_all = len(all_ments)
     get_sentiment_model("neural")  # load once, outside the timing (as a worker does)
     t0 = time.perf_counter()
     out = toolkit.actor_sentiment(sents, ments, method="neural", progress=False)
     secs = time.perf_counter() - t0
-    if args.fraction < 1:
-        all_sents = toolkit.sentences(docs, progress=False)
-        n_all = len(toolkit.mentions(all_sents, docs, progress=False))
-    else:
-        n_all = len(ments)
     rate = len(ments) / secs
     print(
         f"actor sentiment (neural) on {len(sample)} of {len(docs)} documents of {args.corpus}: "

@@ -88,13 +88,17 @@ def base_model_dir() -> Path:
     return d
 
 
-def read_split(name: str) -> dict[str, list]:
-    rows = [json.loads(line) for line in open(NEWSMTSC / f"{name}.jsonl", encoding="utf-8")]
+def read_split(name: str | Path) -> dict[str, list]:
+    """A NewsMTSC split by name, or any JSONL of targets (``sentence``, ``from``, ``to``); rows
+    without ``polarity`` (the unlabelled transfer set) get ``y = -1``."""
+    path = NEWSMTSC / f"{name}.jsonl" if isinstance(name, str) else name
+    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
     return {
         "sentence": [r["sentence"] for r in rows],
         "start": [int(r["from"]) for r in rows],
         "end": [int(r["to"]) for r in rows],
-        "y": np.array([int(r["polarity"]) + 1 for r in rows], dtype=np.int64),
+        "y": np.array([int(r["polarity"]) + 1 if "polarity" in r else -1 for r in rows],
+                      dtype=np.int64),
     }
 
 
@@ -271,14 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.transfer:
         if not args.teacher:
             raise SystemExit("--transfer needs --teacher (its targets have no gold label)")
-        with open(args.transfer, encoding="utf-8") as fh:
-            rows = [json.loads(x) for x in fh]
-        extra = {"sentence": [r["sentence"] for r in rows], "start": [r["from"] for r in rows],
-                 "end": [r["to"] for r in rows], "y": np.full(len(rows), -1, dtype=np.int64)}
-        train = {k: (list(v) + list(extra[k]) if k != "y" else np.concatenate([v, extra[k]]))
+        extra = read_split(args.transfer)
+        train = {k: (np.concatenate([v, extra[k]]) if k == "y" else v + extra[k])
                  for k, v in train.items()}
         train_items += encode(extra)
-        print(f"transfer set {args.transfer}: {len(rows)} unlabelled targets", flush=True)
+        print(f"transfer set {args.transfer}: {len(extra['y'])} unlabelled targets", flush=True)
     lengths = np.array([len(ids) for ids, _ in train_items])
     teacher_logp = None
     if args.teacher:

@@ -449,18 +449,13 @@ class NeuralTargetSentiment:
                 out[idx] = _softmax(logits.astype(np.float32))
             return sum(len(idx) for idx in task)
 
-        jobs = min(self._jobs(), len(tasks))
-        with tqdm(total=len(items), desc="neural sentiment", unit="target", leave=False,
-                  disable=(not self.progress) or len(tasks) < 2) as bar:
-            if jobs > 1:
-                from concurrent.futures import ThreadPoolExecutor
+        from concurrent.futures import ThreadPoolExecutor
 
-                with ThreadPoolExecutor(jobs) as pool:
-                    for n in pool.map(run, tasks):
-                        bar.update(n)
-            else:
-                for task in tasks:
-                    bar.update(run(task))
+        with tqdm(total=len(items), desc="neural sentiment", unit="target", leave=False,
+                  disable=(not self.progress) or len(tasks) < 2) as bar, \
+                ThreadPoolExecutor(min(self._jobs(), len(tasks))) as pool:
+            for n in pool.map(run, tasks):
+                bar.update(n)
         return out
 
     def predict(
