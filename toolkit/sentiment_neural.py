@@ -434,8 +434,9 @@ class NeuralTargetSentiment:
         bs = max(1, int(self.batch_size))
         batches = [order[i : i + bs] for i in range(0, len(order), bs)]
         # Work units of about 64 targets: few enough thread-pool tasks, a smooth progress bar.
+        # Longest first, so the last task to finish is a short one and no core idles long.
         per_task = max(1, 64 // bs)
-        tasks = [batches[i : i + per_task] for i in range(0, len(batches), per_task)]
+        tasks = [batches[i : i + per_task] for i in range(0, len(batches), per_task)][::-1]
         from tqdm.auto import tqdm
 
         out = np.empty((len(items), 3), dtype=np.float32)
