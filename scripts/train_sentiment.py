@@ -47,6 +47,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -121,6 +122,11 @@ def git_commit() -> str | None:
         return out.stdout.strip() or None
     except (OSError, subprocess.CalledProcessError):
         return None
+
+
+def one_or_list(values: list) -> Any:
+    """The value alone for one teacher (the log's format before ensembles), else the list."""
+    return values[0] if len(values) == 1 else values
 
 
 def prune_ffn(layer, size: int) -> None:
@@ -329,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             for d in args.teacher], axis=0)
         teacher_logp = torch.from_numpy(np.log(np.clip(p_t, 1e-8, 1.0)).astype(np.float32))
         agree = float((p_t.argmax(1) == train["y"])[:n_gold].mean())
-        print(f"teacher {' + '.join(map(str, args.teacher))}: agrees with the gold train labels on {agree:.3f}",
-              flush=True)
+        print(f"teacher {' + '.join(map(str, args.teacher))}: agrees with the gold train labels "
+              f"on {agree:.3f}", flush=True)
 
     model = build_model(base_dir, args.dropout, args.layers, args.ffn_size)
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
@@ -354,15 +360,14 @@ def main(argv: list[str] | None = None) -> int:
         "run": args.run_name or dt.datetime.now().strftime("%Y%m%d-%H%M%S"),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "settings": {k: (str(v) if isinstance(v, Path) else
-                         [str(x) for x in v] if k == "teacher" and v else v)
+                         [str(x) for x in v] if isinstance(v, list) else v)
                      for k, v in vars(args).items()
                      if k not in ("log", "checkpoint", "run_name", "no_export")},
         "torch": torch.__version__,
         "epochs": [],
     }
     if args.teacher:
-        shas = [sha256(d / "model.onnx") for d in args.teacher]
-        run["teacher_sha256"] = shas[0] if len(shas) == 1 else shas
+        run["teacher_sha256"] = one_or_list([sha256(d / "model.onnx") for d in args.teacher])
     t0 = time.time()
     if args.from_checkpoint:
         model.load_state_dict(torch.load(args.from_checkpoint, map_location="cpu"))
@@ -514,8 +519,7 @@ def export(model, tokenizer, special_ids, dev, args, base_dir: Path, run: dict) 
         },
         "training_data": {"dataset": "NewsMTSC (Hamborg & Donnay 2021), MIT licence",
                           "trained_on": "train.jsonl only", "sha256": data_files},
-        "teacher": ({"model_dir": (str(args.teacher[0]) if len(args.teacher) == 1
-                                   else [str(d) for d in args.teacher]),
+        "teacher": ({"model_dir": one_or_list([str(d) for d in args.teacher]),
                      "model_sha256": run.get("teacher_sha256"),
                      "distill_alpha": args.distill_alpha, "temperature": args.temperature,
                      "transfer_set": (None if not args.transfer else
