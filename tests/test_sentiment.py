@@ -212,6 +212,28 @@ def test_score_targets_table():
     assert list(empty.columns) == list(res.columns) and len(empty) == 0
 
 
+def test_score_targets_chunks_never_split_a_sentence(monkeypatch):
+    s1 = "Putin threatened Europe, while Zelensky thanked Europe for its generous help."
+    s2 = "Russia's brutal war against Ukraine must end."
+    s3 = "The mayor praised the firefighters."
+    sents = [s1, s1, s1, s2, s2, s3]
+    starts, ends = [0, 18, 31, 0, 28, 22], [5, 24, 39, 6, 35, 34]
+    whole = score_targets(sents, starts, ends, method="neural", progress=False)
+    seen = []
+    real = S._predict_proba
+
+    def spy(model, method, s, a, b):
+        seen.append(len(s))
+        return real(model, method, s, a, b)
+
+    monkeypatch.setattr(S, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(S, "_predict_proba", spy)
+    chunked = score_targets(sents, starts, ends, method="neural", progress=False)
+    assert seen == [3, 2, 1]  # chunks of 2, each extended to the end of its sentence
+    # ... so a model sharing one pass among a sentence's targets gives the same bits
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
+
+
 def test_score_targets_accepts_numpy_and_series():
     res = score_targets(pd.Series([WAR]), np.array([0]), np.array([6.0]), method="lexicon",
                         progress=False)

@@ -116,8 +116,8 @@ def test_batching_restores_input_order(clf):
 
 
 def test_scores_do_not_depend_on_the_other_inputs(clf):
-    # The default runs one target per call: a target's probabilities are the same alone, in any
-    # order, in any subset and with any number of concurrent calls (dev_mt: multi-target
+    # The default runs one model input per call: a target's probabilities are the same alone, in
+    # any order, in any subset and with any number of concurrent calls (dev_mt: multi-target
     # sentences, where batching with int8 activations moved probabilities by up to 0.35).
     rows = [json.loads(x) for x in open(data_path("newsmtsc", "dev_mt.jsonl"), encoding="utf-8")]
     rows = rows[:150]
@@ -127,10 +127,71 @@ def test_scores_do_not_depend_on_the_other_inputs(clf):
     np.testing.assert_array_equal(two, ref)
     perm = np.random.default_rng(0).permutation(len(rows))[:90]
     sub = clf.predict_proba([s[i] for i in perm], [a[i] for i in perm], [b[i] for i in perm])
-    np.testing.assert_array_equal(sub, ref[perm])
-    assert np.array_equal(clf.predict_proba(s[7:8], a[7:8], b[7:8]), ref[7:8])
+    alone = clf.predict_proba(s[7:8], a[7:8], b[7:8])
+    # Targets with the same input share a call (see the next test): in another subset a target's
+    # float32 head may run with other rows and round differently in the last bit, never more.
+    np.testing.assert_allclose(sub, ref[perm], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(alone, ref[7:8], rtol=0, atol=1e-6)
+    assert (sub.argmax(1) == ref[perm].argmax(1)).all()
     with pytest.raises(ValueError, match="n_jobs must be at least 1"):
         NeuralTargetSentiment(n_jobs=0).load()
+
+
+def test_targets_with_the_same_input_share_one_call():
+    # The shipped graph takes several target-mask rows per input row (config shares_encoding):
+    # targets whose model input is the same run in one call, on one encoder pass. With markers in
+    # the text that is a repeated target; without (marking "none"), every target of a sentence.
+    s = ("The heroic nurses saved hundreds of lives, while the corrupt officials "
+         "stole the relief money from the nurses.")
+    spans = [span(s, "nurses"), span(s, "officials"), span(s, "nurses", 1)]
+    other = "Russia's brutal war against Ukraine"
+    sents = [s, other, s, s, s]
+    starts = [spans[0][0], 0, spans[1][0], spans[2][0], spans[0][0]]  # the last repeats the first
+    ends = [spans[0][1], 6, spans[1][1], spans[2][1], spans[0][1]]
+    model = NeuralTargetSentiment(progress=False, n_jobs=1).load()
+    assert model.shares_encoding_
+    real_run, calls = model.session_.run, []
+
+    class Session:
+        def run(self, names, feed):
+            calls.append((len(feed["input_ids"]), len(feed["target_mask"])))
+            return real_run(names, feed)
+
+    model.session_ = Session()
+    together = model.predict_proba(sents, starts, ends)
+    if model.config_["marking"] == "none":
+        assert sorted(calls) == [(1, 1), (1, 4)]
+    else:
+        assert sorted(calls) == [(1, 1), (1, 1), (1, 1), (1, 2)]
+    np.testing.assert_array_equal(together[4], together[0])
+    calls.clear()
+    alone = np.vstack([model.predict_proba([x], [a], [b]) for x, a, b in zip(sents, starts, ends)])
+    assert calls == [(1, 1)] * 5
+    # the head is float32: a target's probabilities do not depend on its call-mates (up to the
+    # last bit of float32 rounding)
+    np.testing.assert_allclose(together, alone, rtol=0, atol=1e-6)
+    assert together.argmax(1).tolist()[:3] == [2, 0, 0]  # nurses +, Russia -, officials -
+
+
+def test_a_failing_call_stops_the_workers_and_raises():
+    # An error inside one worker's onnxruntime call reaches the caller (no hang, no partial
+    # result), and the other worker stops taking new targets.
+    rows = [json.loads(x) for x in open(data_path("newsmtsc", "dev_rw.jsonl"), encoding="utf-8")]
+    s, a, b = ([r[k] for r in rows[:120]] for k in ("sentence", "from", "to"))
+    model = NeuralTargetSentiment(progress=False, n_jobs=2).load()
+    real_run, calls = model.session_.run, []
+
+    class Session:
+        def run(self, names, feed):
+            calls.append(1)
+            if len(calls) == 5:
+                raise RuntimeError("simulated onnxruntime failure")
+            return real_run(names, feed)
+
+    model.session_ = Session()
+    with pytest.raises(RuntimeError, match="simulated onnxruntime failure"):
+        model.predict_proba(s, a, b)
+    assert 5 <= len(calls) < 60
 
 
 def test_windowing_around_target_in_long_sentence(clf):
@@ -155,23 +216,39 @@ def test_windowing_around_target_in_long_sentence(clf):
 
     max_length = clf.config_["max_length"]
     ((ids, mask),) = encode_targets(
-        clf.tokenizer_, [s], [a], [b], max_length=max_length, special_ids=clf.special_ids_
+        clf.tokenizer_, [s], [a], [b], max_length=max_length, special_ids=MARKED
     )
     assert len(ids) == max_length
-    m1, m2 = clf.special_ids_["marker_start"], clf.special_ids_["marker_end"]
-    i1, i2 = ids.index(m1), ids.index(m2)
+    i1, i2 = ids.index(MARKED["marker_start"]), ids.index(MARKED["marker_end"])
     assert 10 < i1 < i2 < max_length - 10  # centred: context kept on both sides
     assert clf.tokenizer_.decode([ids[k] for k in range(len(ids)) if mask[k]]) == "russia"
+    # unmarked: the same window, two pieces wider, and the mask on the target
+    ((ids0, mask0),) = encode_targets(
+        clf.tokenizer_, [s], [a], [b], max_length=max_length, special_ids=UNMARKED
+    )
+    assert len(ids0) == max_length - 2 and ids0 == [i for i in ids if i not in (1, 2)]
+    assert clf.tokenizer_.decode([i for i, m in zip(ids0, mask0) if m]) == "russia"
 
 
-def test_marking_matches_offsets(clf):
+#: Special token ids of the MiniLM vocabulary, with and without the target markers.
+MARKED = {"cls": 101, "sep": 102, "pad": 0, "marker_start": 1, "marker_end": 2}
+UNMARKED = {"cls": 101, "sep": 102, "pad": 0, "marker_start": None, "marker_end": None}
+
+
+@pytest.mark.parametrize("special", [MARKED, UNMARKED], ids=["marked", "unmarked"])
+def test_marking_matches_offsets(clf, special):
     s = "Yesterday Angela Merkel met Emmanuel Macron in Paris."
     a, b = span(s, "Emmanuel Macron")
-    ((ids, mask),) = encode_targets(
-        clf.tokenizer_, [s], [a], [b], max_length=128, special_ids=clf.special_ids_
-    )
+    ((ids, mask),) = encode_targets(clf.tokenizer_, [s], [a], [b], max_length=128,
+                                    special_ids=special)
     assert clf.tokenizer_.decode([i for i, m in zip(ids, mask) if m]) == "emmanuel macron"
-    assert ids[0] == clf.special_ids_["cls"] and ids[-1] == clf.special_ids_["sep"]
+    assert ids[0] == 101 and ids[-1] == 102
+    text = clf.tokenizer_.decode(ids, skip_special_tokens=False)
+    if special is MARKED:
+        assert text == "[CLS] yesterday angela merkel met [unused0] emmanuel macron [unused1] in "\
+                       "paris. [SEP]"
+    else:
+        assert text == "[CLS] yesterday angela merkel met emmanuel macron in paris. [SEP]"
 
 
 @pytest.mark.parametrize(

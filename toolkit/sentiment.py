@@ -926,7 +926,8 @@ def _predict_proba(model: Any, method: str, sents: list[str], a: list[int], b: l
     return np.asarray(p, dtype=float)
 
 
-#: Targets per chunk of :func:`score_targets` (one progress-bar step).
+#: Targets per chunk of :func:`score_targets` (one progress-bar step; a chunk is extended to the
+#: last target of its last sentence).
 CHUNK_SIZE = 512
 
 
@@ -977,16 +978,23 @@ def score_targets(
     model = get_sentiment_model(method)
     from tqdm.auto import tqdm
 
-    chunks = range(0, len(sents), CHUNK_SIZE)
+    # Chunks never split a run of targets in the same sentence: a model that shares one encoder
+    # pass among a sentence's targets then sees the same groups however the input is chunked
+    # (pandas or Dask partitions), so the float32 results are identical to the last bit.
+    bounds = [0]
+    while bounds[-1] < len(sents):
+        j = min(bounds[-1] + CHUNK_SIZE, len(sents))
+        while j < len(sents) and sents[j] == sents[j - 1]:
+            j += 1
+        bounds.append(j)
     parts = []
-    for i in tqdm(
-        chunks,
+    for i, j in tqdm(
+        list(zip(bounds[:-1], bounds[1:])),
         desc=f"{method} sentiment",
         unit="chunk",
-        disable=(not progress) or len(chunks) < 2,
+        disable=(not progress) or len(bounds) < 3,
         leave=False,
     ):
-        j = i + CHUNK_SIZE
         parts.append(_predict_proba(model, method, sents[i:j], a[i:j], b[i:j]))
     p = np.vstack(parts)
     return _result_frame(p)
