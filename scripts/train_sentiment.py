@@ -202,8 +202,8 @@ def build_model(base_dir: Path, dropout: float, layers: int | None = None,
             mean_all = (h * am).sum(1) / am.sum(1).clamp(min=1.0)
             tm = target_mask.unsqueeze(-1).to(h.dtype)
             mean_tgt = (h * tm).sum(1) / tm.sum(1).clamp(min=1.0)
-            # One input row may serve several target-mask rows (the exported graph scores all
-            # targets of a sentence on one encoder pass): broadcast the sentence mean to them.
+            # One input row may serve several target-mask rows (the exported graph scores the
+            # targets that share an input on one encoder pass): broadcast its mean to them.
             mean_all = mean_all.expand(mean_tgt.shape[0], -1)
             parts = [mean_all, mean_tgt]
             if pooling == "attention":
