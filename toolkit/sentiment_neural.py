@@ -450,7 +450,8 @@ class NeuralTargetSentiment:
             self.tokenizer_, sents, a, b, max_length=max_length, special_ids=self.special_ids_
         )
         bs = max(1, int(self.batch_size))
-        if self.shares_encoding_ and bs == 1:
+        share = self.shares_encoding_ and bs == 1
+        if share:
             # Targets with the same model input (a repeated target; all the targets of a
             # sentence when the model does not mark them in the text) share one encoder pass: one
             # call, one input row and one target-mask row per target. The head is float32, so
@@ -482,7 +483,7 @@ class NeuralTargetSentiment:
                     return
                 try:
                     feed = pad_batch([items[j] for j in idx], pad_id=pad)
-                    if self.shares_encoding_ and bs == 1:  # one input row for the group
+                    if share:  # the group's targets have one input: one input row
                         feed["input_ids"] = feed["input_ids"][:1]
                         feed["attention_mask"] = feed["attention_mask"][:1]
                     feed = {k: v for k, v in feed.items() if k in self.input_names_}
