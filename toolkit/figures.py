@@ -53,7 +53,7 @@ SWEEP_KS = (10, 15, 20, 25, 30)
 RANDOM_STATE = 0
 #: Actor-sentiment method of the figures and notebooks. Not the toolkit's default (``"neural"``):
 #: the notebooks are executed on every change (CI, two cores), and the neural model takes about
-#: 11.6 minutes for the corpus's 243,740 mentions, the scikit-learn model well under a
+#: 6.9 minutes for the corpus's 243,740 mentions, the scikit-learn model well under a
 #: minute. Regenerate them with the neural model by
 #: ``python -m toolkit.figures --sentiment-method neural`` or
 #: ``AnalysisTables(sentiment_method="neural")``.

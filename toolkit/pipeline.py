@@ -165,8 +165,8 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         unless ``tokens`` is asked for.
     sentiment_method : {"neural", "sklearn", "lexicon"}, default "neural"
         Method of the actor-sentiment stage (see :mod:`toolkit.sentiment`). The neural model is
-        the most accurate; it scores about 350 mentions a second on two cores (all of
-        ``corpus/``, 243,740 mentions, in 11.6 minutes); ``"sklearn"`` takes a fraction of
+        the most accurate; it scores about 590 mentions a second on two cores (all of
+        ``corpus/``, 243,740 mentions, in 6.9 minutes); ``"sklearn"`` takes a fraction of
         that for a first pass over a large corpus.
     topics_k : int, default 20
         Number of topics of the ``topics`` stage (:data:`DEFAULT_TOPICS_K`); use
