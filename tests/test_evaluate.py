@@ -144,6 +144,20 @@ def test_sklearn_model_on_dev_mt():
     assert r["macro_f1"] >= 0.60
 
 
+@pytest.mark.parametrize("split, path, n", [("dev_rw", DEV_RW, 343), ("dev_mt", DEV_MT, 442)])
+def test_neural_model_on_dev_scores_what_its_provenance_says(split, path, n):
+    # The README and provenance.json report these scores: the shipped model, run by the toolkit,
+    # must reproduce them (4 decimals, as recorded at export).
+    from toolkit.sentiment_neural import default_model_dir
+
+    prov = json.loads((default_model_dir() / "provenance.json").read_text(encoding="utf-8"))
+    r = evaluate_newsmtsc(path, method="neural")
+    check_result(r, "neural", n)
+    assert r["macro_f1"] == pytest.approx(prov["dev_scores"]["shipped"][split]["macro_f1"],
+                                          abs=1e-4)
+    assert r["macro_f1"] >= {"dev_rw": 0.80, "dev_mt": 0.70}[split]
+
+
 def test_lexicon_on_dev_rw():
     r = evaluate_newsmtsc(DEV_RW, method="lexicon")
     check_result(r, "lexicon", 343)
