@@ -149,8 +149,6 @@ def average_state_dicts(states: list[dict]) -> dict:
     al. 2022: fine-tuned runs from the same initial weights average into one model that is
     often better than each of them, at the cost of one). Integer buffers are taken from the
     first state dict."""
-    if len(states) == 1:
-        return states[0]
     keys = set(states[0])
     for i, st in enumerate(states[1:], 2):
         if set(st) != keys:
