@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 analysis: $(VENV)/.installed
 	$(BIN)/toolkit analyze $(CORPUS) --out $(OUT)
-	$(BIN)/python -m toolkit.figures --corpus $(CORPUS) --out $(FIGURES)
+	$(BIN)/python -m toolkit.figures --corpus $(CORPUS) --analysis $(OUT) --out $(FIGURES)
 
 figures: $(VENV)/.installed
 	$(BIN)/python -m toolkit.figures --corpus $(CORPUS) --out $(FIGURES)

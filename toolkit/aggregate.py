@@ -12,12 +12,15 @@ import warnings
 from collections.abc import Sequence
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
-from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, bootstrap_ci
+from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, cluster_ratio_ci
 from toolkit.errors import check_choice
+from toolkit.periods import period_of
 
-__all__ = ["BY_CHOICES", "SENTIMENT_BY_COLUMNS", "sentiment_by", "sentiment_evidence"]
+__all__ = ["BY_CHOICES", "REDUCTION_COLUMNS", "SENTIMENT_BY_COLUMNS", "sentiment_by",
+           "sentiment_by_from_reductions", "sentiment_evidence", "sentiment_reductions"]
 
 #: Named groupings of :func:`sentiment_by` (a list of document columns is accepted too).
 BY_CHOICES: tuple[str, ...] = (
@@ -30,10 +33,7 @@ SENTIMENT_BY_COLUMNS = [
     "n", "n_docs", "mean", "ci_low", "ci_high", "n_negative", "n_neutral", "n_positive",
 ]
 
-_PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
-# A document dated only to a year cannot be placed in a month or quarter.
-_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
-_NEEDED_RANK = {"month": 1, "quarter": 1, "year": 2}
+_PERIODS = ("month", "quarter", "year")
 
 
 def _require(df: object, columns: Sequence[str], what: str) -> None:
@@ -45,20 +45,11 @@ def _require(df: object, columns: Sequence[str], what: str) -> None:
 
 
 def _period(docs: pd.DataFrame, unit: str) -> pd.Series:
-    """Period of each document's ``date``: ``"2024-03"`` (month), ``"2024Q1"`` (quarter) or
-    ``2024`` (year, an integer); missing if the date is missing or coarser than ``unit`` (per
-    ``date_precision``: a date known only to the year has no month or quarter)."""
+    """Period of each document (:func:`toolkit.periods.period_of`: a date known only to the
+    year has no month or quarter)."""
     if "date" not in docs.columns:
         raise ValueError(f"by={unit!r} needs a 'date' column in docs; it has {list(docs.columns)}")
-    date = pd.to_datetime(docs["date"], errors="coerce")
-    ok = date.notna()
-    if "date_precision" in docs.columns:
-        rank = docs["date_precision"].map(_PRECISION_RANK).fillna(0)
-        ok &= rank <= _NEEDED_RANK[unit]
-    if unit == "year":
-        return date.dt.year.astype("Int64").where(ok)
-    label = date.dt.to_period(_PERIODS[unit]).astype(str)
-    return label.where(ok, None).astype(object)
+    return period_of(docs, unit)
 
 
 def _group_columns(
@@ -164,47 +155,108 @@ def sentiment_by(
     _require(actor_sent, ["doc_id", "sent_id", "actor", "score", "label"], "actor sentiment")
     if int(n_boot) < 1:
         raise ValueError(f"n_boot must be at least 1, got {n_boot!r}")
+    red, cols = _reductions(actor_sent, docs, by, cluster=cluster)
+    return sentiment_by_from_reductions(red, cols, n_boot=int(n_boot), ci=ci,
+                                        random_state=random_state, stacklevel=3)
+
+
+#: Columns of :func:`sentiment_reductions` after ``actor`` and the group columns.
+REDUCTION_COLUMNS = ["doc_id", "unit", "n", "s", "n_negative", "n_neutral", "n_positive"]
+
+
+def sentiment_reductions(actor_sent: pd.DataFrame, docs: pd.DataFrame,
+                         by: By | Sequence[str] = "year", *, cluster: bool = True
+                         ) -> pd.DataFrame:
+    """The per-document sufficient statistics :func:`sentiment_by` is computed from.
+
+    One row per actor, group and document (per actor-sentence row when the bootstrap resamples
+    rows: ``by="doc"`` or ``cluster=False``): ``actor``, the group columns, ``doc_id``, ``unit``
+    (0, or the row's position when rows are the units), ``n`` (rows), ``s`` (sum of ``score``),
+    ``n_negative``, ``n_neutral``, ``n_positive``. Rows whose group is missing are kept (with a
+    missing group) so that :func:`sentiment_by_from_reductions` can count what it leaves out.
+    The chunked engines compute this per partition and concatenate: because the bootstrap needs
+    only these sums, every engine gets the same table from the same code.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "sent_id": [0, 1, 0],
+    ...                   "actor": ["RUS"] * 3, "score": [-0.5, -0.1, 0.3],
+    ...                   "label": ["negative", "neutral", "positive"]})
+    >>> d = pd.DataFrame({"doc_id": ["d1", "d2"], "country": ["USA", "USA"]})
+    >>> sentiment_reductions(a, d, "country")[["doc_id", "n", "s", "n_negative"]].to_dict("records")
+    [{'doc_id': 'd1', 'n': 2, 's': -0.6, 'n_negative': 1}, {'doc_id': 'd2', 'n': 1, 's': 0.3, 'n_negative': 0}]
+    """
+    _require(actor_sent, ["doc_id", "sent_id", "actor", "score", "label"], "actor sentiment")
+    return _reductions(actor_sent, docs, by, cluster=cluster)[0]
+
+
+def _reductions(actor_sent: pd.DataFrame, docs: pd.DataFrame, by, *, cluster: bool
+                ) -> tuple[pd.DataFrame, list[str]]:
     table, cols = _group_columns(actor_sent, docs, by)
+    row_units = not cluster or "doc_id" in cols
+    groups = [c for c in cols if c != "doc_id"]
+    t = pd.DataFrame({"actor": table["actor"].to_numpy(), "doc_id": table["doc_id"].to_numpy()})
+    for c in groups:
+        t[c] = table[c].to_numpy()
+    t["unit"] = np.arange(len(t), dtype="int64") if row_units else np.zeros(len(t), "int64")
+    t["score"] = table["score"].to_numpy(dtype=float)
+    for lab in ("negative", "neutral", "positive"):
+        t[f"n_{lab}"] = (table["label"] == lab).to_numpy().astype("int64")
+    keys = ["actor", *groups, "doc_id", "unit"]
+    g = t.groupby(keys, sort=False, dropna=False)
+    out = g.agg(n=("score", "size"), s=("score", "sum"), n_negative=("n_negative", "sum"),
+                n_neutral=("n_neutral", "sum"), n_positive=("n_positive", "sum")).reset_index()
+    out["n"] = out["n"].astype("int64")
+    return out[["actor", *groups, *REDUCTION_COLUMNS]], cols
+
+
+def sentiment_by_from_reductions(red: pd.DataFrame, by_columns: Sequence[str] = ("year",), *,
+                                 n_boot: int | None = None, ci: float = 0.95,
+                                 random_state: int | None = None,
+                                 stacklevel: int = 2) -> pd.DataFrame:
+    """:func:`sentiment_by` from (concatenated) :func:`sentiment_reductions` tables.
+
+    ``by_columns`` are the group columns (``["doc_id"]`` for ``by="doc"``). The cluster
+    bootstrap of :func:`toolkit.bootstrap.cluster_ratio_ci` needs only each document's score sum
+    and row count; units are taken in ``doc_id`` order, so the random draws, and the intervals,
+    do not depend on how the corpus was split into partitions.
+    """
+    n_boot = DEFAULT_N_BOOT if n_boot is None else int(n_boot)
+    random_state = DEFAULT_RANDOM_STATE if random_state is None else random_state
+    cols = list(by_columns)
     keys = ["actor", *cols]
-    dropped = table[cols].isna().any(axis=1)
+    dropped = red[cols].isna().any(axis=1)
     if dropped.any():
         warnings.warn(
-            f"{int(dropped.sum())} of {len(table)} actor sentiment rows have no value for "
-            f"{cols} (missing, or a date coarser than the period) and are left out",
-            UserWarning,
-            stacklevel=2,
-        )
-        table = table.loc[~dropped]
+            f"{int(red.loc[dropped, 'n'].sum())} of {int(red['n'].sum())} actor sentiment rows "
+            f"have no value for {cols} (missing, or a date coarser than the period) and are "
+            f"left out", UserWarning, stacklevel=stacklevel)
+        red = red.loc[~dropped]
     out_cols = [*keys, *SENTIMENT_BY_COLUMNS]
-    if table.empty:
+    if red.empty:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in out_cols}).astype(
             {"n": "int64", "n_docs": "int64", "n_negative": "int64", "n_neutral": "int64",
-             "n_positive": "int64"}
-        )
-    by_doc = "doc_id" in cols
-    stats = bootstrap_ci(
-        table,
-        "score",
-        keys,
-        n_boot=int(n_boot),
-        ci=ci,
-        random_state=random_state,
-        cluster="doc_id" if cluster and not by_doc else None,
-    )
-    counts = (
-        table.groupby(keys, sort=True, dropna=False)
-        .agg(
-            n_docs=("doc_id", "nunique"),
-            n_negative=("label", lambda s: int((s == "negative").sum())),
-            n_neutral=("label", lambda s: int((s == "neutral").sum())),
-            n_positive=("label", lambda s: int((s == "positive").sum())),
-        )
-        .reset_index()
-    )
-    out = stats.merge(counts, on=keys, how="left", validate="1:1")
+             "n_positive": "int64"})
+    red = red.sort_values("doc_id", kind="stable")
+    rng = np.random.default_rng(random_state)
+    alpha = (1 - ci) / 2
+    rows = []
+    for key, part in red.groupby(keys, sort=True, dropna=False):
+        sums = part["s"].to_numpy(dtype=float)
+        counts = part["n"].to_numpy(dtype=float)
+        n = int(counts.sum())
+        mean = float(sums.sum() / n)
+        if n <= 1:
+            lo = hi = mean
+        else:
+            lo, hi = cluster_ratio_ci(rng, sums, counts, n_boot, alpha)
+        rows.append((*key, n, part["doc_id"].nunique(), mean, float(lo), float(hi),
+                     int(part["n_negative"].sum()), int(part["n_neutral"].sum()),
+                     int(part["n_positive"].sum())))
+    out = pd.DataFrame(rows, columns=out_cols)
     for c in ("n", "n_docs", "n_negative", "n_neutral", "n_positive"):
         out[c] = out[c].astype("int64")
-    return out[out_cols].sort_values(keys, kind="stable").reset_index(drop=True)
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
 def sentiment_evidence(

@@ -60,6 +60,17 @@ def cached_table(stage: str, docs: pd.DataFrame, build: Callable[[], pd.DataFram
         {"stage": stage, "version": version, "toolkit": __version__, "params": params or {},
          "corpus": fingerprint or corpus_fingerprint(docs)}, sort_keys=True, default=str,
     ).encode()).hexdigest()[:24]
+    return cached_by_key(stage, key, build)
+
+
+def cached_by_key(stage: str, key: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``build()`` read from or written to ``<cache_dir>/<stage>-<key>.parquet``.
+
+    The stage graph (:mod:`toolkit.engine.graph`) makes the key; a corrupt or half-written file
+    is rebuilt, and a new file appears atomically (readers never see a partial one). A table just
+    built is returned as read back from its file, so the first run and every later one return
+    the same table, dtypes included.
+    """
     path = cache_dir() / f"{stage}-{key}.parquet"
     if path.exists():
         try:
@@ -71,7 +82,7 @@ def cached_table(stage: str, docs: pd.DataFrame, build: Callable[[], pd.DataFram
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     write_parquet(table, tmp)
     tmp.replace(path)  # atomic: readers never see a partial file
-    return table
+    return pd.read_parquet(path)
 
 
 def write_parquet(table: pd.DataFrame, path: Path | str) -> None:

@@ -442,22 +442,22 @@ def codebook_predictions(path: str | Path, *, sentiment_method: str | None = Non
     ``use_speakers`` the documents' speakers from :func:`toolkit.actors.speaker_actors`); turn
     them off to score the bare sentiment model.
     """
-    from toolkit.actors import mentions as find_actor_mentions
-    from toolkit.actors import speaker_actors
-    from toolkit.sentiment import DEFAULT_METHOD, METHODS, actor_sentiment
-    from toolkit.threat import threat_frames, threat_roles
+    from toolkit.engine.graph import GraphRun
+    from toolkit.sentiment import DEFAULT_METHOD, METHODS
 
     method = DEFAULT_METHOD if sentiment_method is None else sentiment_method
     check_choice("sentiment_method", method, METHODS)
     rows = read_codebook(path)
     docs, sents = _codebook_tables(rows)
-    ments = find_actor_mentions(sents, docs, progress=progress)
-    frames = threat_frames(sents, ments, lexicon=lexicon, threshold=threshold, progress=progress)
-    roles = threat_roles(frames, ments, sents, lexicon=lexicon)
-    senti = actor_sentiment(sents, ments, method=method, progress=progress,
-                            prior_correction=prior_correction,
-                            roles=roles if use_roles else None,
-                            speakers=speaker_actors(docs) if use_speakers else None)
+    # The gold lines run through the same stage graph as a corpus (one document per line).
+    graph = GraphRun({"documents": docs, "sentences": sents}, use_cache=False, progress=progress,
+                     params={"threat_threshold": threshold, "threat_lexicon": lexicon,
+                             "sentiment_method": method,
+                             "sentiment_prior_correction": prior_correction,
+                             "sentiment_use_roles": use_roles,
+                             "sentiment_use_speakers": use_speakers})
+    ments, frames, roles, senti = (graph[n] for n in ("mentions", "threat_frames",
+                                                        "threat_roles", "actor_sentiment"))
     return {"rows": rows, "docs": docs, "sentences": sents, "mentions": ments, "frames": frames,
             "roles": roles, "sentiment": senti}
 

@@ -18,6 +18,7 @@ analysis tables, a plot function of that table (from :mod:`toolkit.plots_corpus`
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import sys
@@ -30,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit.bootstrap import bootstrap_ci
-from toolkit.cache import cached_table, corpus_fingerprint
+from toolkit.cache import cached_table
+from toolkit.engine.graph import GRAPH, GraphRun, decode_json_columns
 from toolkit.errors import check_choice
 
 __all__ = ["AXIS", "FIGURES", "FOCUS_ACTORS", "AnalysisTables", "FigureSpec", "codebook_scores",
@@ -60,23 +62,6 @@ RANDOM_STATE = 0
 FIGURES_SENTIMENT_METHOD = "sklearn"
 
 
-def _parquet_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """Columns of Python lists of dicts (threat cues) stored as JSON text, as the pipeline
-    caches them (so the pipeline and the figures share the ``threat_frames`` cache entry)."""
-    out = table
-    for c in table.columns:
-        if table[c].dtype == object and len(table) and isinstance(table[c].iloc[0], (list, dict)):
-            out = out.assign(**{c: table[c].map(lambda v: json.dumps(v, default=str))})
-    return out
-
-
-def _decode_cues(frames: pd.DataFrame) -> pd.DataFrame:
-    if "cues" not in frames.columns:
-        return frames
-    return frames.assign(cues=[json.loads(c) if isinstance(c, str) else c
-                               for c in frames["cues"]])
-
-
 class AnalysisTables:
     """The analysis tables of a corpus, built on first use and cached on disk.
 
@@ -94,21 +79,30 @@ class AnalysisTables:
     sentiment_method : str, optional
         Actor-sentiment method; default :data:`FIGURES_SENTIMENT_METHOD` (``"sklearn"``).
     progress, use_cache : bool
+    analysis : str or Path, optional
+        The output folder of :func:`toolkit.analyze` (``toolkit analyze CORPUS --out DIR``):
+        a pipeline table is read from there when its stage-graph key in ``summary.json``
+        matches this corpus and these settings, instead of being rebuilt.
     """
 
     def __init__(self, corpus: str | Path = "corpus", *, sentiment_method: str | None = None,
-                 progress: bool = True, use_cache: bool = True) -> None:
+                 progress: bool = True, use_cache: bool = True,
+                 analysis: str | Path | None = None) -> None:
         self.corpus = Path(corpus)
         self.sentiment_method = sentiment_method or FIGURES_SENTIMENT_METHOD
         self.progress = progress
         self.use_cache = use_cache
+        self.analysis = None if analysis is None else Path(analysis)
         self._tables: dict[str, object] = {}
         self.timings: dict[str, float] = {}
+        self._graph: GraphRun | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
     def __getitem__(self, name: str):
         if name not in self._tables:
             builder = getattr(self, f"_build_{name}", None)
+            if builder is None and name in GRAPH:
+                builder = functools.partial(self._graph_table, name)
             if builder is None:
                 raise KeyError(f"unknown table {name!r}")
             t = time.perf_counter()
@@ -120,10 +114,18 @@ class AnalysisTables:
         return name in self._tables
 
     @property
+    def graph(self) -> GraphRun:
+        """The run of the stage graph behind the pipeline's tables (same keys as
+        :func:`toolkit.analyze`, so both share one cache)."""
+        if self._graph is None:
+            self._graph = GraphRun({"documents": self["documents"]}, use_cache=self.use_cache,
+                                   progress=self.progress,
+                                   params={"sentiment_method": self.sentiment_method})
+        return self._graph
+
+    @property
     def fingerprint(self) -> str:
-        if "_fp" not in self._tables:
-            self._tables["_fp"] = corpus_fingerprint(self["documents"])
-        return self._tables["_fp"]  # type: ignore[return-value]
+        return self.graph.key("documents")
 
     def cached(self, stage: str, build: Callable[[], pd.DataFrame], params: dict | None = None,
                version: str = "1") -> pd.DataFrame:
@@ -131,58 +133,35 @@ class AnalysisTables:
         return cached_table(stage, self["documents"], build, params=params, version=version,
                             use_cache=self.use_cache, fingerprint=self.fingerprint)
 
-    # -- the pipeline's tables (same cache keys as toolkit.analyze) ---------------------------
+    # -- the pipeline's tables: read from what `toolkit analyze` wrote, else the stage graph --
     def _build_documents(self):
         from toolkit.corpus import read_corpus
 
         return read_corpus(self.corpus, progress=self.progress)
 
-    def _build_sentences(self):
-        from toolkit.segment import sentences
+    def _stored(self, name: str) -> pd.DataFrame | None:
+        """Table ``name`` as ``toolkit analyze`` wrote it to :attr:`analysis`, if it was built
+        from the same documents, parameters, data and code (its key in ``summary.json``)."""
+        if self.analysis is None:
+            return None
+        summary = self.analysis / "summary.json"
+        path = self.analysis / f"{name}.parquet"
+        if not summary.is_file() or not path.is_file():
+            return None
+        keys = json.loads(summary.read_text(encoding="utf-8")).get("keys", {})
+        if keys.get(name) != self.graph.key(name):
+            return None
+        return decode_json_columns(pd.read_parquet(path), GRAPH[name].json_columns)
 
-        return self.cached("sentences", lambda: sentences(self["documents"],
-                                                          progress=self.progress))
-
-    def _build_tokens(self):
-        from toolkit.segment import tokens
-
-        return self.cached("tokens", lambda: tokens(self["sentences"], progress=self.progress))
-
-    def _build_mentions(self):
-        from toolkit.actors import mentions
-
-        return self.cached("mentions", lambda: mentions(self["sentences"], self["documents"],
-                                                        progress=self.progress))
-
-    def _build_threat_frames(self):
-        from toolkit.threat import threat_frames
-
-        return _decode_cues(self.cached("threat_frames", lambda: _parquet_safe(threat_frames(
-            self["sentences"], self["mentions"], progress=self.progress))))
-
-    def _build_threat_roles(self):
-        from toolkit.threat import threat_roles
-
-        return self.cached("figures_threat_roles", lambda: _parquet_safe(threat_roles(
-            self["threat_frames"], self["mentions"], self["sentences"])))
-
-    def _build_threat_index(self):
-        from toolkit.threat_index import threat_index
-
-        return self.cached("figures_threat_index", lambda: threat_index(
-            self["threat_frames"], self["documents"], self["tokens"]))
-
-    def _build_actor_sentiment(self):
-        from toolkit.actors import speaker_actors
-        from toolkit.sentiment import actor_sentiment, sentiment_model_id
-
-        # the same call and cache key as the pipeline's sentiment stage
-        return self.cached("actor_sentiment", lambda: actor_sentiment(
-            self["sentences"], self["mentions"], method=self.sentiment_method,
-            roles=self["threat_roles"], speakers=speaker_actors(self["documents"]),
-            progress=self.progress),
-            params={"method": self.sentiment_method, "self_portrayal": "neutral",
-                    "model": sentiment_model_id(self.sentiment_method)})
+    def _graph_table(self, name: str) -> pd.DataFrame:
+        graph = self.graph
+        if name not in graph:
+            for n in GRAPH.upstream([name]):
+                if n not in graph:
+                    stored = self._stored(n)
+                    if stored is not None:
+                        graph.tables[n] = stored
+        return graph[name]
 
     # -- topics ----------------------------------------------------------------------------
     def _build_dtm(self):
@@ -716,7 +695,8 @@ def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
                  progress: bool = True, use_cache: bool = True,
                  names: Iterable[str] | None = None,
                  tables: AnalysisTables | None = None,
-                 sentiment_method: str | None = None) -> dict[str, Path]:
+                 sentiment_method: str | None = None,
+                 analysis: str | Path | None = None) -> dict[str, Path]:
     """Compute the analysis tables and write every named figure (PNG, SVG, CSV) to ``out``.
 
     Parameters
@@ -733,6 +713,9 @@ def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
         Tables already loaded (e.g. in a notebook).
     sentiment_method : {"sklearn", "neural", "lexicon"}, optional
         Actor-sentiment method of the tables; default :data:`FIGURES_SENTIMENT_METHOD`.
+    analysis : str or Path, optional
+        The output folder of ``toolkit analyze`` on the same corpus: its tables are read instead
+        of rebuilt where their keys match (see :class:`AnalysisTables`).
 
     Returns
     -------
@@ -752,7 +735,7 @@ def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables = tables or AnalysisTables(corpus, progress=progress, use_cache=use_cache,
-                                      sentiment_method=sentiment_method)
+                                      sentiment_method=sentiment_method, analysis=analysis)
     written: dict[str, Path] = {}
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
@@ -790,6 +773,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--out", default="figures", help="output folder (default: figures)")
     p.add_argument("--only", default=None,
                    help=f"comma-separated figure names (default all: {', '.join(FIGURES)})")
+    p.add_argument("--analysis", default=None,
+                   help="folder written by `toolkit analyze` (its tables are read, not rebuilt, "
+                        "when they match the corpus and settings)")
     p.add_argument("--no-cache", action="store_true", help="recompute every table")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--sentiment-method", default=FIGURES_SENTIMENT_METHOD,
@@ -801,7 +787,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t = time.perf_counter()
     written = make_figures(args.corpus, args.out, progress=not args.quiet,
                            use_cache=not args.no_cache, names=names,
-                           sentiment_method=args.sentiment_method)
+                           sentiment_method=args.sentiment_method, analysis=args.analysis)
     if not args.quiet:
         print(f"wrote {len(written)} figures to {args.out} in {time.perf_counter() - t:.0f} s",
               file=sys.stderr)

@@ -28,12 +28,13 @@ import numpy as np
 import pandas as pd
 
 from toolkit.attrs_table import AttrsTable
+from toolkit.periods import period_of, too_coarse
 from toolkit.kwic import META_COLUMNS, TokenIndex, as_index, attach_metadata, match_patterns
 
 __all__ = ["dispersion", "plot_dispersion", "plot_frequency", "term_frequency"]
 
 Period = Literal["year", "month", "quarter"]
-_PERIODS = {"month": ("M", {"day", "month"}), "quarter": ("Q", {"day", "month"})}
+_PERIODS = ("month", "quarter")  # from the date (toolkit.periods); "year" may be a column
 
 
 def rate_column(per: float) -> str:
@@ -52,15 +53,12 @@ def _group_table(docs: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         if key in _PERIODS:
             if "date" not in docs.columns:
                 raise ValueError(f"by={key!r} needs the documents' 'date' column")
-            freq, precise = _PERIODS[key]
-            date = pd.to_datetime(docs["date"])
-            if "date_precision" in docs.columns:
-                coarse = ~docs["date_precision"].isin(precise).to_numpy() & date.notna().to_numpy()
-                if coarse.any():
-                    warnings.warn(f"by={key!r}: {int(coarse.sum())} documents dated only to the "
-                                  f"year are left out", UserWarning, stacklevel=3)
-                    keep &= ~coarse
-            out[key] = date.dt.to_period(freq).dt.start_time.to_numpy()
+            coarse = too_coarse(docs, key).to_numpy()
+            if coarse.any():
+                warnings.warn(f"by={key!r}: {int(coarse.sum())} documents dated only to the "
+                              f"year are left out", UserWarning, stacklevel=3)
+                keep &= ~coarse
+            out[key] = period_of(docs, key, kind="start").to_numpy()
         elif key == "year" and "year" not in docs.columns:
             if "date" not in docs.columns:
                 raise ValueError("by='year' needs the documents' 'year' or 'date' column")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from toolkit.cache import cached_table, corpus_fingerprint, write_parquet
+from toolkit.cache import write_parquet
 from toolkit.corpus import read_corpus
+from toolkit.engine.graph import GRAPH, GraphRun, encode_json_columns
 from toolkit.errors import TopicsTooSmallError, check_choice
-from toolkit.segment import sentences, tokens
 
 #: Stages in the order they run; ``analyze(stages=...)`` picks a subset (dependencies are added).
 STAGES = ("corpus", "sentences", "tokens", "mentions", "threat", "sentiment", "topics")
@@ -25,6 +25,16 @@ STAGES = ("corpus", "sentences", "tokens", "mentions", "threat", "sentiment", "t
 _NEEDS = {"sentences": ("corpus",), "tokens": ("sentences",), "mentions": ("sentences",),
           "threat": ("mentions",), "sentiment": ("threat",),
           "topics": ("tokens",)}
+#: The tables of the stage graph (:mod:`toolkit.engine.stages`) each stage of :data:`STAGES`
+#: writes; ``topics`` is fitted by :func:`fit_topics_stage`.
+GROUP_TABLES = {
+    "corpus": ("documents",),
+    "sentences": ("sentences",),
+    "tokens": ("tokens",),
+    "mentions": ("mentions",),
+    "threat": ("threat_frames", "threat_cues", "threat_roles", "threat_index", "threat_by_year"),
+    "sentiment": ("actor_sentiment", "sentiment_by_year", "sentiment_evidence"),
+}
 #: Sentiment method of the ``sentiment`` stage unless ``sentiment_method=`` says otherwise: the
 #: fine-tuned neural model, the most accurate (see :mod:`toolkit.sentiment` for when to prefer
 #: ``"sklearn"`` or ``"lexicon"``).
@@ -90,15 +100,6 @@ def fit_topics_stage(docs: pd.DataFrame, *, stages: Sequence[str] | None,
                       stacklevel=3)
         return {}, {"topics": str(e)}
     return {(n if "topic" in n else f"topic_{n}"): t for n, t in tables.items()}, {}
-
-
-def _parquet_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """Columns of Python lists of dicts (threat cues) are stored as JSON text."""
-    out = table
-    for c in table.columns:
-        if table[c].dtype == object and len(table) and isinstance(table[c].iloc[0], (list, dict)):
-            out = out.assign(**{c: table[c].map(lambda v: json.dumps(v, default=str))})
-    return out
 
 
 def _resolve(stages: Sequence[str] | None) -> list[str]:
@@ -245,75 +246,15 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     docs = read_corpus(path, progress=progress)
     tables["documents"] = docs
     timings["corpus"] = time.perf_counter() - t
-    fp = corpus_fingerprint(docs)
-    if "sentences" in run:
-        t = time.perf_counter()
-        tables["sentences"] = cached_table("sentences", docs,
-                                           lambda: sentences(docs, progress=progress),
-                                           use_cache=use_cache, fingerprint=fp)
-        timings["sentences"] = time.perf_counter() - t
-    if "tokens" in run:
-        t = time.perf_counter()
-        tables["tokens"] = cached_table("tokens", docs,
-                                        lambda: tokens(tables["sentences"], progress=progress),
-                                        use_cache=use_cache, fingerprint=fp)
-        timings["tokens"] = time.perf_counter() - t
-
+    graph = GraphRun({"documents": docs}, params={"sentiment_method": sentiment_method},
+                     use_cache=use_cache, progress=progress)
+    for group in run:
+        if group in GROUP_TABLES and group != "corpus":
+            t = time.perf_counter()
+            tables.update(graph.build(GROUP_TABLES[group]))
+            timings[group] = time.perf_counter() - t
+    fp = graph.key("documents")
     sents = tables.get("sentences")
-    if "mentions" in run:
-        from toolkit.actors import mentions
-
-        t = time.perf_counter()
-        tables["mentions"] = cached_table(
-            "mentions", docs, lambda: mentions(sents, docs, progress=progress),
-            use_cache=use_cache, fingerprint=fp)
-        timings["mentions"] = time.perf_counter() - t
-    if "threat" in run:
-        from toolkit.threat import threat_cues, threat_frames, threat_roles
-        from toolkit.threat_index import threat_attributions, threat_index
-
-        t = time.perf_counter()
-        # Cues are lists of dicts: cached as JSON text, decoded back to lists.
-        frames = cached_table(
-            "threat_frames", docs,
-            lambda: _parquet_safe(threat_frames(sents, tables["mentions"], progress=progress)),
-            use_cache=use_cache, fingerprint=fp)
-        frames = frames.assign(cues=[json.loads(c) if isinstance(c, str) else c
-                                     for c in frames["cues"]])
-        tables["threat_frames"] = frames
-        tables["threat_cues"] = threat_cues(frames)
-        tables["threat_roles"] = threat_roles(frames, tables["mentions"], sents)
-        # The word counts of the index: from the tokens table if that stage ran, else counted
-        # by the same tokenizer without building the token table (same numbers, less work).
-        counts = tables.get("tokens")
-        if counts is None:
-            from toolkit.segment import token_counts
-
-            counts = cached_table("token_counts", docs,
-                                  lambda: token_counts(sents, progress=progress),
-                                  use_cache=use_cache, fingerprint=fp)
-        tables["threat_index"] = threat_index(frames, docs, counts)
-        tables["threat_by_year"] = threat_attributions(tables["threat_roles"], docs, by="year",
-                                                       frames=frames)
-        timings["threat"] = time.perf_counter() - t
-
-    if "sentiment" in run:
-        from toolkit.actors import speaker_actors
-        from toolkit.aggregate import sentiment_by, sentiment_evidence
-        from toolkit.sentiment import actor_sentiment, sentiment_model_id
-
-        t = time.perf_counter()
-        tables["actor_sentiment"] = cached_table(
-            "actor_sentiment", docs,
-            lambda: actor_sentiment(sents, tables["mentions"], method=sentiment_method,
-                                    roles=tables["threat_roles"], speakers=speaker_actors(docs),
-                                    progress=progress),
-            params={"method": sentiment_method, "self_portrayal": "neutral",
-                    "model": sentiment_model_id(sentiment_method)},
-            use_cache=use_cache, fingerprint=fp)
-        tables["sentiment_by_year"] = sentiment_by(tables["actor_sentiment"], docs, "year")
-        tables["sentiment_evidence"] = sentiment_evidence(tables["actor_sentiment"], sents)
-        timings["sentiment"] = time.perf_counter() - t
     if "topics" in run:
         t = time.perf_counter()
         # The topic tables and figures go to their own folder, as `toolkit topics` writes them.
@@ -328,7 +269,7 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     for name, table in tables.items():
         if name in written_elsewhere:
             continue
-        write_parquet(_parquet_safe(table), out / f"{name}.parquet")
+        write_parquet(encode_json_columns(table), out / f"{name}.parquet")
     docs.attrs["skipped"].to_csv(out / "skipped.csv", index=False)
     info = corpus_info(docs, tables.get("sentences"), tables.get("tokens"))
     info.to_csv(out / "corpus_info.csv", index=False)
@@ -342,6 +283,9 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         "seconds": {k: round(v, 2) for k, v in timings.items()},
         "total_seconds": round(time.perf_counter() - t0, 2),
         "corpus_sha256": fp,
+        # The stage graph's keys of the tables written here: the figures read a table from this
+        # folder only when its key matches (same documents, parameters, data and code).
+        "keys": {k: graph.key(k) for k in tables if k in GRAPH},
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     tables["corpus_info"] = info

@@ -55,6 +55,8 @@ from toolkit.corpus import (
     _collections, _empty_row, _file_kind, _finish, _read_speakers, _read_table,
     _read_text_file, _Report, _table_columns, _unsupported,
 )
+from toolkit.aggregate import sentiment_by_from_reductions, sentiment_reductions
+from toolkit.threat_index import attribution_reductions, attributions_from_reductions
 from toolkit.errors import CorpusError
 
 #: Documents per chunk (pandas streaming) or partition (Dask) unless ``chunk_size=`` says otherwise.
@@ -406,9 +408,9 @@ def _to_arrow(table: pd.DataFrame):
     lists of dicts (threat cues) are JSON text."""
     import pyarrow as pa
 
-    from toolkit.pipeline import _parquet_safe
+    from toolkit.engine.graph import encode_json_columns
 
-    plain = _parquet_safe(table).copy(deep=False)
+    plain = encode_json_columns(table).copy(deep=False)
     plain.attrs = {}
     for c in plain.columns:
         if pd.api.types.is_datetime64_any_dtype(plain[c]):
@@ -452,8 +454,6 @@ def process_partition(docs: pd.DataFrame, tmp: str | Path, options: Options,
     per-document reductions the aggregates are built from, into ``tmp``. Returns one summary row
     (partition number, documents, rows per table, seconds).
     """
-    from toolkit.pipeline import _parquet_safe
-
     t0 = time.perf_counter()
     tmp = Path(tmp)
     run = set(options.stages)
@@ -477,56 +477,34 @@ def process_partition(docs: pd.DataFrame, tmp: str | Path, options: Options,
     meta["sha256"] = [hashlib.sha256(d.encode("utf-8") + b"\0" + t.encode("utf-8") + b"\0")
                       .hexdigest() for d, t in zip(docs["doc_id"].astype(str), docs["text"])]
     put("_docmeta", meta)
-    sents = toks = None
+    from toolkit.engine.graph import GraphRun, encode_json_columns
+
+    # The partition's own run of the stage graph: the same stages as the in-memory run, without
+    # the on-disk cache (each partition is built once).
+    graph = GraphRun({"documents": docs}, use_cache=False, progress=False,
+                     params={"sentiment_method": options.sentiment_method,
+                             "evidence_n": options.evidence_n})
     if "sentences" in run:
-        from toolkit.segment import sentences
-
-        sents = sentences(docs, progress=False)
-        put("sentences", sents)
+        put("sentences", graph["sentences"])
     if "tokens" in run:
-        from toolkit.segment import tokens
-
-        toks = tokens(sents, progress=False)
-        put("tokens", toks)
-    put("_info", _partial_info(docs, sents, toks))
+        put("tokens", graph["tokens"])
+    put("_info", _partial_info(docs, graph.get("sentences"), graph.get("tokens")))
     if "mentions" in run:
-        from toolkit.actors import mentions
-
-        ments = mentions(sents, docs, progress=False)
-        put("mentions", ments)
+        put("mentions", graph["mentions"])
     if "threat" in run:
-        from toolkit.threat import threat_cues, threat_frames, threat_roles
-        from toolkit.threat_index import threat_index
-
-        frames = threat_frames(sents, ments, progress=False)
-        # As the in-memory pipeline does (its cache stores cues as JSON text).
-        frames_json = _parquet_safe(frames)
-        frames = frames_json.assign(cues=[json.loads(c) if isinstance(c, str) else c
-                                          for c in frames_json["cues"]])
-        put("threat_frames", frames_json)
-        put("threat_cues", threat_cues(frames))
-        roles = threat_roles(frames, ments, sents)
-        put("threat_roles", roles)
-        if toks is None:  # the word counts of the index, without the token table
-            from toolkit.segment import token_counts
-
-            counts = token_counts(sents, progress=False)
-        put("threat_index", threat_index(frames, docs, toks if toks is not None else counts))
-        thr_docs, thr_actors = attribution_reductions(frames, roles)
+        frames = graph["threat_frames"]
+        put("threat_frames", encode_json_columns(frames))
+        for name in ("threat_cues", "threat_roles", "threat_index"):
+            put(name, graph[name])
+        thr_docs, thr_actors = attribution_reductions(frames, graph["threat_roles"])
         put("_thr_docs", thr_docs)
         put("_thr_actors", thr_actors)
     if "sentiment" in run:
-        from toolkit.aggregate import sentiment_evidence
-        from toolkit.sentiment import actor_sentiment
-
-        from toolkit.actors import speaker_actors
-
-        asent = actor_sentiment(sents, ments, method=options.sentiment_method, roles=roles,
-                                speakers=speaker_actors(docs), progress=False)
+        asent = graph["actor_sentiment"]
         put("actor_sentiment", asent)
         put("_sent_red", sentiment_reductions(asent, docs))
-        ev = sentiment_evidence(asent, sents, n=options.evidence_n) if len(asent) else \
-            pd.DataFrame(columns=["actor", "rank", "doc_id", "sent_id", "text", "score", "label"])
+        ev = graph["sentiment_evidence"] if len(asent) else pd.DataFrame(
+            columns=["actor", "rank", "doc_id", "sent_id", "text", "score", "label"])
         put("_evidence", ev.drop(columns="rank"))
     return pd.DataFrame({"partition": [number], "documents": [len(docs)],
                          "skipped_files": [len(sk)], "rows": [json.dumps(rows)],
@@ -543,186 +521,6 @@ SUMMARY_META = pd.DataFrame({"partition": pd.Series(dtype="int64"),
 # --------------------------------------------------------------------------------------------------
 # Exact aggregates from per-document reductions
 # --------------------------------------------------------------------------------------------------
-
-def sentiment_reductions(actor_sent: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
-    """Per (actor, year, document): rows, score sum and label counts of the actor sentiment table.
-
-    Rows whose document has no year are counted under ``year`` NA (and left out later, with the
-    warning :func:`toolkit.aggregate.sentiment_by` gives).
-    """
-    from toolkit.aggregate import _period
-
-    cols = ["actor", "year", "doc_id", "n", "s", "n_negative", "n_neutral", "n_positive"]
-    if not len(actor_sent):
-        return pd.DataFrame({c: pd.Series(dtype=object if c in ("actor", "doc_id") else
-                                          ("Int64" if c == "year" else
-                                           float if c == "s" else "int64")) for c in cols})
-    year = pd.Series(_period(docs, "year").to_numpy(), index=docs["doc_id"].to_numpy())
-    t = actor_sent[["doc_id", "actor", "score", "label"]].copy()
-    t["year"] = t["doc_id"].map(year).astype("Int64")
-    for lab in ("negative", "neutral", "positive"):
-        t[f"n_{lab}"] = (t["label"] == lab).astype("int64")
-    g = t.groupby(["actor", "year", "doc_id"], sort=False, dropna=False)
-    out = g.agg(n=("score", "size"), s=("score", "sum"), n_negative=("n_negative", "sum"),
-                n_neutral=("n_neutral", "sum"), n_positive=("n_positive", "sum")).reset_index()
-    return out[cols]
-
-
-def sentiment_by_from_reductions(red: pd.DataFrame, *, n_boot: int | None = None,
-                                 ci: float = 0.95, random_state: int | None = None
-                                 ) -> pd.DataFrame:
-    """``sentiment_by(actor_sent, docs, "year")`` from :func:`sentiment_reductions` parts.
-
-    The cluster bootstrap of :func:`toolkit.bootstrap.bootstrap_ci` needs only each document's
-    score sum and row count, so the groups, the order of the random draws and therefore the
-    intervals are those of the in-memory table; sums per document are added first, so means and
-    intervals agree to floating-point rounding.
-    """
-    from toolkit.aggregate import SENTIMENT_BY_COLUMNS
-    from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, cluster_ratio_ci
-
-    n_boot = DEFAULT_N_BOOT if n_boot is None else int(n_boot)
-    random_state = DEFAULT_RANDOM_STATE if random_state is None else random_state
-    keys = ["actor", "year"]
-    dropped = red["year"].isna()
-    if dropped.any():
-        total = int(red["n"].sum())
-        warnings.warn(
-            f"{int(red.loc[dropped, 'n'].sum())} of {total} actor sentiment rows have no value for "
-            f"['year'] (missing, or a date coarser than the period) and are left out",
-            UserWarning, stacklevel=2)
-        red = red.loc[~dropped]
-    out_cols = [*keys, *SENTIMENT_BY_COLUMNS]
-    if red.empty:
-        return pd.DataFrame({c: pd.Series(dtype=float) for c in out_cols}).astype(
-            {"n": "int64", "n_docs": "int64", "n_negative": "int64", "n_neutral": "int64",
-             "n_positive": "int64"})
-    red = red.sort_values("doc_id", kind="stable")
-    rng = np.random.default_rng(random_state)
-    alpha = (1 - ci) / 2
-    rows = []
-    for key, part in red.groupby(keys, sort=True, dropna=False):
-        sums = part["s"].to_numpy(dtype=float)
-        counts = part["n"].to_numpy(dtype=float)
-        n = int(counts.sum())
-        mean = float(sums.sum() / n)
-        if n <= 1:
-            lo = hi = mean
-        else:
-            lo, hi = cluster_ratio_ci(rng, sums, counts, n_boot, alpha)
-        rows.append((*key, n, part["doc_id"].nunique(), mean, float(lo), float(hi),
-                     int(part["n_negative"].sum()), int(part["n_neutral"].sum()),
-                     int(part["n_positive"].sum())))
-    out = pd.DataFrame(rows, columns=out_cols)
-    for c in ("n", "n_docs", "n_negative", "n_neutral", "n_positive"):
-        out[c] = out[c].astype("int64")
-    return out.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def attribution_reductions(frames: pd.DataFrame, roles: pd.DataFrame
-                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per document: threat sentences; per (document, actor): sentences naming it as threat
-    source and as referent (source wins in a sentence), as :func:`threat_attributions` counts."""
-    ts = frames.loc[frames["threat"].astype(bool), ["doc_id", "sent_id"]].drop_duplicates()
-    thr_docs = ts.groupby("doc_id", sort=False).size().rename("n_threat").reset_index()
-    thr_docs["n_threat"] = thr_docs["n_threat"].astype("int64")
-    r = roles.loc[roles["role"].isin(["source", "referent"]), ["doc_id", "sent_id", "actor", "role"]]
-    r = r.merge(ts, on=["doc_id", "sent_id"], how="inner")
-    cols = ["doc_id", "actor", "n_src", "n_ref"]
-    if r.empty:
-        return thr_docs, pd.DataFrame({"doc_id": pd.Series(dtype=object),
-                                       "actor": pd.Series(dtype=object),
-                                       "n_src": pd.Series(dtype="int64"),
-                                       "n_ref": pd.Series(dtype="int64")})
-    r = r.assign(_src=(r["role"] == "source").astype("int64"),
-                 _ref=(r["role"] == "referent").astype("int64"))
-    per = r.groupby(["doc_id", "sent_id", "actor"], sort=False)[["_src", "_ref"]].max().reset_index()
-    per["_ref"] = per["_ref"] * (1 - per["_src"])
-    out = per.groupby(["doc_id", "actor"], sort=False)[["_src", "_ref"]].sum().reset_index()
-    out.columns = cols
-    return thr_docs, out
-
-
-def attributions_from_reductions(thr_docs: pd.DataFrame, thr_actors: pd.DataFrame,
-                                 docmeta: pd.DataFrame, *, by: str = "year",
-                                 n_boot: int | None = None, ci: float = 0.95,
-                                 random_state: int | None = None) -> pd.DataFrame:
-    """``threat_attributions(roles, docs, by=by, frames=frames)`` from the reductions of
-    :func:`attribution_reductions` (identical: the shares are ratios of integer counts and the
-    cluster bootstrap draws from the same per-document counts in the same order)."""
-    from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, cluster_ratio_ci
-    from toolkit.threat_index import _group_values, framers
-
-    n_boot = DEFAULT_N_BOOT if n_boot is None else int(n_boot)
-    random_state = DEFAULT_RANDOM_STATE if random_state is None else random_state
-    group_col = "doc_id" if by == "doc" else by
-    meta = docmeta.sort_values("doc_id", kind="stable").reset_index(drop=True)
-    fr = framers(meta)
-    groups = _group_values(meta, by, fr)
-    keys = [group_col] + (["framer"] if by != "framer" else [])
-    out_cols = [*keys, "actor", "n_threat", "n_source", "n_referent", "share_source", "ci_low",
-                "ci_high", "share_referent"]
-    # Document order of the in-memory run: read_corpus sorts documents by doc_id.
-    td = thr_docs.set_index("doc_id")["n_threat"]
-    td = td.reindex(meta["doc_id"]).dropna()
-    td = td[td > 0].astype("int64")
-    g = td.index.map(groups)
-    keep = pd.notna(np.asarray(g, dtype=object))
-    td = td[keep]
-    if td.empty:
-        return pd.DataFrame(columns=out_cols)
-    cell_of = {d: tuple(v for v in (groups.get(d), fr.get(d))[:len(keys)]) for d in td.index}
-    n_threat: dict[tuple, int] = {}
-    for d, n in td.items():
-        n_threat[cell_of[d]] = n_threat.get(cell_of[d], 0) + int(n)
-    act = thr_actors[thr_actors["doc_id"].isin(cell_of)]
-    if act.empty:
-        return pd.DataFrame(columns=out_cols)
-    act = act.assign(_cell=act["doc_id"].map(cell_of))
-    with_actors = set(act["_cell"])
-    cells = [c for c in dict.fromkeys(cell_of[d] for d in td.index) if c in with_actors]
-    cell_id = {c: i for i, c in enumerate(cells)}
-    docs_of: dict[tuple, list] = {}
-    for d in td.index:
-        docs_of.setdefault(cell_of[d], []).append(d)
-    src = {(d, a): (int(s), int(r)) for d, a, s, r in
-           zip(act["doc_id"], act["actor"], act["n_src"], act["n_ref"])}
-    pairs = sorted({(cell_id[c], a) for c, a in zip(act["_cell"], act["actor"])})
-    rng = np.random.default_rng(random_state)
-    alpha = (1 - ci) / 2
-    rows = []
-    n_of = td.to_dict()  # plain dict look-ups: a Series look-up per (document, actor) is slow
-    cell_counts: dict[int, np.ndarray] = {}
-    for cid, a in pairs:
-        ds = docs_of[cells[cid]]
-        counts = cell_counts.get(cid)
-        if counts is None:
-            counts = cell_counts[cid] = np.array([n_of[d] for d in ds], dtype=float)
-        sums = np.array([src.get((d, a), (0, 0))[0] for d in ds], dtype=float)
-        n_ref = sum(src.get((d, a), (0, 0))[1] for d in ds)
-        n = int(counts.sum())
-        mean = float(sums.sum() / n)
-        if n <= 1:
-            lo = hi = mean
-        else:
-            lo, hi = cluster_ratio_ci(rng, sums, counts, n_boot, alpha)
-        rows.append((cid, a, float(lo), float(hi), int(sums.sum()), n_ref))
-    res = pd.DataFrame(rows, columns=["_cell_id", "actor", "ci_low", "ci_high", "n_source",
-                                      "n_referent"])
-    res["_cell"] = res["_cell_id"].map(dict(enumerate(cells)))
-    for i, k in enumerate(keys):
-        res[k] = [c[i] for c in res["_cell"]]
-    if by == "year":
-        res["year"] = res["year"].astype("int64")
-    res["n_threat"] = res["_cell"].map(n_threat).astype("int64")
-    res["n_source"] = res["n_source"].astype("int64")
-    res["n_referent"] = res["n_referent"].astype("int64")
-    res["share_source"] = res["n_source"] / res["n_threat"]
-    res["share_referent"] = res["n_referent"] / res["n_threat"]
-    res = res.sort_values([*keys, "n_source", "n_referent", "actor"],
-                          ascending=[True] * len(keys) + [False, False, True], kind="stable")
-    return res[out_cols].reset_index(drop=True)
-
 
 def _partial_info(docs: pd.DataFrame, sents: pd.DataFrame | None,
                   toks: pd.DataFrame | None) -> pd.DataFrame:

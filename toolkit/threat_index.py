@@ -20,11 +20,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, bootstrap_ci
+from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, cluster_ratio_ci
 from toolkit.errors import check_choice
+from toolkit.periods import period_of
 from toolkit.threat import HORIZONS, THREAT_TYPES, _require
 
-__all__ = ["BY_CHOICES", "DEFAULT_HOME_ACTORS", "framers", "threat_attributions", "threat_index"]
+__all__ = ["BY_CHOICES", "DEFAULT_HOME_ACTORS", "attribution_reductions", "attributions_from_reductions",
+           "framers", "threat_attributions", "threat_index"]
 
 #: Grouping choices of :func:`threat_attributions`.
 BY_CHOICES = ("doc", "month", "quarter", "year", "speaker", "country", "collection", "framer", "all")
@@ -155,15 +157,13 @@ def _group_values(docs: pd.DataFrame, by: str, framer: pd.Series) -> pd.Series:
     if by == "all":
         return pd.Series(["all"] * len(idx), index=idx, dtype=object)
     if by in ("month", "quarter", "year"):
-        if by == "year" and "year" in docs.columns:
-            vals = docs["year"]
-            return pd.Series([None if pd.isna(v) else int(v) for v in vals], index=idx, dtype=object)
-        if "date" not in docs.columns:
+        # One period rule for every table (toolkit.periods): a document dated only to the year
+        # has no month or quarter and is left out of monthly and quarterly tables.
+        if "date" not in docs.columns and not (by == "year" and "year" in docs.columns):
             raise ValueError(f"by={by!r} needs a date column in the documents table")
-        dates = pd.to_datetime(docs["date"], errors="coerce")
-        freq = {"month": "M", "quarter": "Q", "year": "Y"}[by]
-        vals = [None if pd.isna(d) else str(d.to_period(freq)) for d in dates]
-        return pd.Series(vals, index=idx, dtype=object)
+        vals = period_of(docs, by)
+        return pd.Series([None if pd.isna(v) else (int(v) if by == "year" else v) for v in vals],
+                         index=idx, dtype=object)
     if by not in docs.columns:
         raise ValueError(f"by={by!r} needs a {by!r} column in the documents table")
     return pd.Series(docs[by].to_numpy(), index=idx, dtype=object)
@@ -227,76 +227,130 @@ def threat_attributions(
     _require(roles, ["doc_id", "sent_id", "actor", "role"], "threat_attributions",
              "Pass the table from threat_roles().")
     _require(docs, ["doc_id"], "threat_attributions", "Pass the documents table.")
-    group_col = "doc_id" if by == "doc" else by
-    fr = framers(docs, home_actors)
-    groups = _group_values(docs, by, fr)
-    keys = [group_col] + (["framer"] if with_framer and by != "framer" else [])
-    out_cols = [*keys, "actor", "n_threat", "n_source", "n_referent", "share_source", "ci_low",
-                "ci_high", "share_referent"]
-
-    # Threat sentences: the denominator.
     if frames is not None:
         _require(frames, ["doc_id", "sent_id", "threat"], "threat_attributions",
                  "Pass the table from threat_frames().")
+    thr_docs, thr_actors = attribution_reductions(frames, roles)
+    return attributions_from_reductions(thr_docs, thr_actors, docs, by=by,
+                                        with_framer=with_framer, home_actors=home_actors,
+                                        n_boot=n_boot, ci=ci, random_state=random_state)
+
+
+def attribution_reductions(frames: pd.DataFrame | None, roles: pd.DataFrame
+                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-document counts :func:`threat_attributions` is computed from.
+
+    Returns two tables: per document, ``n_threat`` (its threat sentences: those of ``frames``,
+    or without ``frames`` the sentences of ``roles`` marked ``threat``); per document and actor,
+    ``n_src`` and ``n_ref``, the threat sentences naming the actor as source and as referent
+    (source wins within a sentence). The chunked engines compute them per partition and
+    concatenate them, so every engine builds the table with the same code.
+    """
+    if frames is not None:
         ts = frames.loc[frames["threat"].astype(bool), ["doc_id", "sent_id"]]
     else:
         thr = roles["threat"].astype(bool) if "threat" in roles.columns else \
             roles["role"].isin(["source", "referent"])
         ts = roles.loc[thr, ["doc_id", "sent_id"]]
-    ts = ts.drop_duplicates().reset_index(drop=True)
-    ts[group_col] = ts["doc_id"].map(groups)
-    if "framer" in keys and group_col != "framer":
-        ts["framer"] = ts["doc_id"].map(fr)
-    ts = ts.dropna(subset=[group_col])
-    if ts.empty:
-        return pd.DataFrame(columns=out_cols)
-    ts["_cell"] = list(zip(*(ts[k] for k in keys)))
-    n_threat = ts.groupby("_cell").size()
-
+    ts = ts.drop_duplicates()
+    thr_docs = ts.groupby("doc_id", sort=False).size().rename("n_threat").reset_index()
+    thr_docs["n_threat"] = thr_docs["n_threat"].astype("int64")
     r = roles.loc[roles["role"].isin(["source", "referent"]), ["doc_id", "sent_id", "actor", "role"]]
-    r = r.merge(ts[["doc_id", "sent_id", "_cell"]], on=["doc_id", "sent_id"], how="inner")
+    r = r.merge(ts, on=["doc_id", "sent_id"], how="inner")
+    cols = ["doc_id", "actor", "n_src", "n_ref"]
     if r.empty:
-        return pd.DataFrame(columns=out_cols)
-    # one role per (sentence, actor): source wins
-    r["_src"] = (r["role"] == "source").astype(float)
-    r["_ref"] = (r["role"] == "referent").astype(float)
-    per = r.groupby(["_cell", "doc_id", "sent_id", "actor"], sort=False)[["_src", "_ref"]].max()
-    per = per.reset_index()
+        return thr_docs, pd.DataFrame({"doc_id": pd.Series(dtype=object),
+                                       "actor": pd.Series(dtype=object),
+                                       "n_src": pd.Series(dtype="int64"),
+                                       "n_ref": pd.Series(dtype="int64")})
+    r = r.assign(_src=(r["role"] == "source").astype("int64"),
+                 _ref=(r["role"] == "referent").astype("int64"))
+    per = r.groupby(["doc_id", "sent_id", "actor"], sort=False)[["_src", "_ref"]].max().reset_index()
     per["_ref"] = per["_ref"] * (1 - per["_src"])
+    out = per.groupby(["doc_id", "actor"], sort=False)[["_src", "_ref"]].sum().reset_index()
+    out.columns = cols
+    return thr_docs, out
 
-    # Every threat sentence of a cell x every actor named in the cell: 0/1 "names actor as source".
-    actors_in_cell = per.groupby("_cell")["actor"].unique()
-    long_parts = []
-    for cell, sents in ts.groupby("_cell", sort=False):
-        acts = actors_in_cell.get(cell)
-        if acts is None:
-            continue
-        n, k = len(sents), len(acts)
-        long_parts.append(pd.DataFrame({
-            "_cell": [cell] * (n * k),
-            "doc_id": np.repeat(sents["doc_id"].to_numpy(), k),
-            "sent_id": np.repeat(sents["sent_id"].to_numpy(), k),
-            "actor": np.tile(np.asarray(acts, dtype=object), n),
-        }))
-    long = pd.concat(long_parts, ignore_index=True)
-    long = long.merge(per, on=["_cell", "doc_id", "sent_id", "actor"], how="left")
-    long[["_src", "_ref"]] = long[["_src", "_ref"]].fillna(0.0)
-    long["_cell_id"] = pd.factorize(long["_cell"])[0]
-    cells = long.drop_duplicates("_cell_id").set_index("_cell_id")["_cell"]
-    boot = bootstrap_ci(long, "_src", ["_cell_id", "actor"], n_boot=n_boot, ci=ci,
-                        random_state=random_state, cluster="doc_id")
-    counts = long.groupby(["_cell_id", "actor"])[["_src", "_ref"]].sum().reset_index()
-    res = boot.merge(counts, on=["_cell_id", "actor"])
-    res["_cell"] = res["_cell_id"].map(cells)
+
+def attributions_from_reductions(thr_docs: pd.DataFrame, thr_actors: pd.DataFrame,
+                                 docmeta: pd.DataFrame, *, by: str = "year",
+                                 with_framer: bool = True,
+                                 home_actors: Mapping[str, str] | None = None,
+                                 n_boot: int | None = None, ci: float = 0.95,
+                                 random_state: int | None = None) -> pd.DataFrame:
+    """:func:`threat_attributions` from (concatenated) :func:`attribution_reductions` tables.
+
+    The shares are ratios of integer counts and the cluster bootstrap draws documents in
+    ``doc_id`` order, so the table does not depend on how the corpus was partitioned.
+    """
+    n_boot = DEFAULT_N_BOOT if n_boot is None else int(n_boot)
+    random_state = DEFAULT_RANDOM_STATE if random_state is None else random_state
+    group_col = "doc_id" if by == "doc" else by
+    meta = docmeta.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    fr = framers(meta, home_actors)
+    groups = _group_values(meta, by, fr)
+    keys = [group_col] + (["framer"] if with_framer and by != "framer" else [])
+    out_cols = [*keys, "actor", "n_threat", "n_source", "n_referent", "share_source", "ci_low",
+                "ci_high", "share_referent"]
+    # Document order of the in-memory run: read_corpus sorts documents by doc_id.
+    td = thr_docs.set_index("doc_id")["n_threat"]
+    td = td.reindex(meta["doc_id"]).dropna()
+    td = td[td > 0].astype("int64")
+    g = td.index.map(groups)
+    keep = pd.notna(np.asarray(g, dtype=object))
+    td = td[keep]
+    if td.empty:
+        return pd.DataFrame(columns=out_cols)
+    cell_of = {d: tuple(v for v in (groups.get(d), fr.get(d))[:len(keys)]) for d in td.index}
+    n_threat: dict[tuple, int] = {}
+    for d, n in td.items():
+        n_threat[cell_of[d]] = n_threat.get(cell_of[d], 0) + int(n)
+    act = thr_actors[thr_actors["doc_id"].isin(cell_of)]
+    if act.empty:
+        return pd.DataFrame(columns=out_cols)
+    act = act.assign(_cell=act["doc_id"].map(cell_of))
+    with_actors = set(act["_cell"])
+    cells = [c for c in dict.fromkeys(cell_of[d] for d in td.index) if c in with_actors]
+    cell_id = {c: i for i, c in enumerate(cells)}
+    docs_of: dict[tuple, list] = {}
+    for d in td.index:
+        docs_of.setdefault(cell_of[d], []).append(d)
+    src = {(d, a): (int(s), int(r)) for d, a, s, r in
+           zip(act["doc_id"], act["actor"], act["n_src"], act["n_ref"])}
+    pairs = sorted({(cell_id[c], a) for c, a in zip(act["_cell"], act["actor"])})
+    rng = np.random.default_rng(random_state)
+    alpha = (1 - ci) / 2
+    rows = []
+    n_of = td.to_dict()  # plain dict look-ups: a Series look-up per (document, actor) is slow
+    cell_counts: dict[int, np.ndarray] = {}
+    for cid, a in pairs:
+        ds = docs_of[cells[cid]]
+        counts = cell_counts.get(cid)
+        if counts is None:
+            counts = cell_counts[cid] = np.array([n_of[d] for d in ds], dtype=float)
+        sums = np.array([src.get((d, a), (0, 0))[0] for d in ds], dtype=float)
+        n_ref = sum(src.get((d, a), (0, 0))[1] for d in ds)
+        n = int(counts.sum())
+        mean = float(sums.sum() / n)
+        if n <= 1:
+            lo = hi = mean
+        else:
+            lo, hi = cluster_ratio_ci(rng, sums, counts, n_boot, alpha)
+        rows.append((cid, a, float(lo), float(hi), int(sums.sum()), n_ref))
+    res = pd.DataFrame(rows, columns=["_cell_id", "actor", "ci_low", "ci_high", "n_source",
+                                      "n_referent"])
+    res["_cell"] = res["_cell_id"].map(dict(enumerate(cells)))
     for i, k in enumerate(keys):
         res[k] = [c[i] for c in res["_cell"]]
     if by == "year":
         res["year"] = res["year"].astype("int64")
     res["n_threat"] = res["_cell"].map(n_threat).astype("int64")
-    res["n_source"] = res["_src"].round().astype("int64")
-    res["n_referent"] = res["_ref"].round().astype("int64")
+    res["n_source"] = res["n_source"].astype("int64")
+    res["n_referent"] = res["n_referent"].astype("int64")
     res["share_source"] = res["n_source"] / res["n_threat"]
     res["share_referent"] = res["n_referent"] / res["n_threat"]
     res = res.sort_values([*keys, "n_source", "n_referent", "actor"],
                           ascending=[True] * len(keys) + [False, False, True], kind="stable")
     return res[out_cols].reset_index(drop=True)
+
+

@@ -81,6 +81,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from toolkit.attrs_table import AttrsTable
 from toolkit.errors import TopicsTooSmallError, check_choice
+from toolkit.periods import period_of
 
 MODELS = ("nmf", "lda")
 TERM_KINDS = ("prob", "frex", "both")
@@ -564,9 +565,6 @@ def _unit_level(model_or_doc_topics) -> pd.DataFrame:
     return model_or_doc_topics
 
 
-_PERIOD = {"year": "Y", "quarter": "Q", "month": "M"}
-_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
-_NEEDED_PRECISION = {"year": 0, "quarter": 1, "month": 1}
 
 
 def _prevalence(dt: pd.DataFrame, keys: list[str], ci: float | None, random_state: int,
@@ -642,16 +640,12 @@ def topics_over_time(model_or_doc_topics, docs: pd.DataFrame, *,
         raise ValueError("docs needs a 'date' column (the table from read_corpus)")
     meta = docs[["doc_id", "date"] + (["date_precision"] if "date_precision" in docs else [])]
     meta = meta.drop_duplicates("doc_id").copy()
-    meta["date"] = pd.to_datetime(meta["date"], errors="coerce")
-    ok = meta["date"].notna()
-    if "date_precision" in meta.columns:
-        rank = meta["date_precision"].map(_PRECISION_RANK).fillna(2)
-        ok &= rank >= _NEEDED_PRECISION[freq]
-    meta = meta[ok]
-    per = meta["date"].dt.to_period(_PERIOD[freq])
-    meta = pd.DataFrame({"doc_id": meta["doc_id"].to_numpy(),
-                         "period": per.astype(str).to_numpy(),
-                         "period_start": per.dt.start_time.to_numpy()})
+    label = period_of(meta, freq)
+    start = period_of(meta, freq, kind="start")
+    ok = label.notna().to_numpy()
+    meta = pd.DataFrame({"doc_id": meta["doc_id"].to_numpy()[ok],
+                         "period": label[ok].astype(str).to_numpy(),
+                         "period_start": start[ok].to_numpy()})
     n_all = dt["doc_id"].nunique()
     dt = dt.merge(meta, on="doc_id", how="inner")
     keys = ["period"]
@@ -815,7 +809,7 @@ def run_topics(path_or_docs, *, k: int = 20, model: Literal["nmf", "lda"] = "nmf
     """
     import json
 
-    from toolkit.cache import cached_table, corpus_fingerprint, write_parquet
+    from toolkit.cache import write_parquet
     from toolkit.coherence import npmi_per_topic, topic_diversity
     from toolkit.dtm import dtm as build_dtm
 
@@ -831,18 +825,11 @@ def run_topics(path_or_docs, *, k: int = 20, model: Literal["nmf", "lda"] = "nmf
         docs = read_corpus(path_or_docs, progress=progress)
     need_sents = unit != "document" or dtm_params.get("exclude_speakers")
     if tokens is None or (need_sents and sentences is None):
-        from toolkit.segment import sentences as split_sentences
-        from toolkit.segment import tokens as split_tokens
+        from toolkit.engine.graph import GraphRun
 
-        fp = corpus_fingerprint(docs)
-        if sentences is None:
-            sentences = cached_table("sentences", docs,
-                                     lambda: split_sentences(docs, progress=progress),
-                                     use_cache=use_cache, fingerprint=fp)
-        if tokens is None:
-            sents_ = sentences
-            tokens = cached_table("tokens", docs, lambda: split_tokens(sents_, progress=progress),
-                                  use_cache=use_cache, fingerprint=fp)
+        given = {"sentences": sentences} if sentences is not None else {}
+        graph = GraphRun({"documents": docs, **given}, use_cache=use_cache, progress=progress)
+        sentences, tokens = graph["sentences"], (graph["tokens"] if tokens is None else tokens)
     m = build_dtm(tokens, unit=unit, sentences=sentences if need_sents else None, **dtm_params)
     tm = TopicModel(k, model=model, random_state=seed).fit(m)
 
