@@ -2,8 +2,73 @@
 mentions, threat framing, actor sentiment, topic models and corpus-linguistics instruments.
 
 Importing ``toolkit`` puts the packaged NLTK data on ``nltk.data.path`` (nothing is downloaded).
+
+The package follows the pipeline (``docs/ARCHITECTURE.md``): :mod:`toolkit.corpus` (reading),
+:mod:`toolkit.text` (sentences, tokens), :mod:`toolkit.actors`, :mod:`toolkit.framing` (threat
+frames, roles, index), :mod:`toolkit.sentiment`, :mod:`toolkit.topics`, :mod:`toolkit.instruments`
+(kwic, collocations, keyness, frequency), :mod:`toolkit.plots`, :mod:`toolkit.engine` (the stage
+graph and its runners), :mod:`toolkit.evaluation`, and the project's own figures in
+:mod:`toolkit.project`. The module names of earlier versions (``toolkit.segment``,
+``toolkit.threat``, ``toolkit.pipeline``, ...) still import: they are the same module objects
+(:data:`MOVED`).
 """
-from toolkit.resources import register_nltk_data as _register_nltk_data
+import importlib as _importlib
+import importlib.abc as _abc
+import importlib.util as _util
+import sys as _sys
+
+#: Earlier module names -> where the module lives now (``import toolkit.segment`` gives the very
+#: module ``toolkit.text.segment``, so patching either patches both).
+MOVED = {
+    "toolkit.segment": "toolkit.text.segment",
+    "toolkit.word_tokenizer": "toolkit.text.word_tokenizer",
+    "toolkit.threat": "toolkit.framing.threat",
+    "toolkit.threat_index": "toolkit.framing.threat_index",
+    "toolkit.coframing": "toolkit.framing.coframing",
+    "toolkit.sentiment_neural": "toolkit.sentiment.neural",
+    "toolkit.targets": "toolkit.sentiment.targets",
+    "toolkit.aggregate": "toolkit.sentiment.aggregate",
+    "toolkit.dtm": "toolkit.topics.dtm",
+    "toolkit.coherence": "toolkit.topics.coherence",
+    "toolkit.kwic": "toolkit.instruments.kwic",
+    "toolkit.collocations": "toolkit.instruments.collocations",
+    "toolkit.keyness": "toolkit.instruments.keyness",
+    "toolkit.frequency": "toolkit.instruments.frequency",
+    "toolkit.plotting": "toolkit.plots.base",
+    "toolkit.plots_corpus": "toolkit.plots.corpus",
+    "toolkit.plots_sentiment": "toolkit.plots.sentiment",
+    "toolkit.plots_threat": "toolkit.plots.threat",
+    "toolkit.plots_topics": "toolkit.plots.topics",
+    "toolkit.pipeline": "toolkit.engine.pipeline",
+    "toolkit.streaming": "toolkit.engine.streaming",
+    "toolkit.dask_engine": "toolkit.engine.dask_runner",
+    "toolkit.cache": "toolkit.engine.cache",
+    "toolkit.evaluate": "toolkit.evaluation.evaluate",
+    "toolkit.figures": "toolkit.project.figures",
+}
+
+
+class _MovedModules(_abc.MetaPathFinder, _abc.Loader):
+    """Import an earlier module name as the module it became (see :data:`MOVED`)."""
+
+    def find_spec(self, name, path=None, target=None):  # noqa: ARG002 - finder protocol
+        return _util.spec_from_loader(name, self) if name in MOVED else None
+
+    def create_module(self, spec):
+        return _importlib.import_module(MOVED[spec.name])
+
+    def exec_module(self, module):  # the target module ran already
+        pass
+
+    def get_code(self, name):  # `python -m toolkit.figures` runs the moved module's code
+        target = MOVED[name]
+        return _util.find_spec(target).loader.get_code(target)
+
+
+if not any(isinstance(f, _MovedModules) for f in _sys.meta_path):
+    _sys.meta_path.insert(0, _MovedModules())
+
+from toolkit.resources import register_nltk_data as _register_nltk_data  # noqa: E402
 
 _register_nltk_data()
 

@@ -50,7 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.corpus import (
+from toolkit.corpus.reader import (
     DOC_COLUMNS, TABLE_SUFFIXES, CorpusNotFoundError, _apply_header, _collection_files,
     _collections, _empty_row, _file_kind, _finish, _read_speakers, _read_table,
     _read_text_file, _Report, _table_columns, _unsupported,
