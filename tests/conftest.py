@@ -32,7 +32,7 @@ def pytest_unconfigure(config):  # noqa: ARG001
         shutil.rmtree(d, ignore_errors=True)
 
 
-_WHOLE_CORPUS = {"corpus_docs", "corpus_sentences", "corpus_tokens"}
+_WHOLE_CORPUS = {"corpus_docs", "corpus_sentences", "corpus_tokens", "corpus_tables"}
 
 
 def pytest_collection_modifyitems(config, items):  # noqa: ARG001

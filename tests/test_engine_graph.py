@@ -37,7 +37,13 @@ def test_every_stage_builds_its_declared_columns(seed_docs):
 def test_a_run_builds_only_what_a_table_needs(seed_docs):
     run = GraphRun({"documents": seed_docs}, use_cache=False, progress=False)
     run["threat_roles"]
-    assert run.executed == ["sentences", "mentions", "threat_frames", "threat_roles"]
+    assert run.executed == ["sentences", "mentions", "lexicon_frames", "codebook_scores",
+                            "threat_frames", "threat_roles"]
+    rules = GraphRun({"documents": seed_docs}, use_cache=False, progress=False,
+                     params={"threat_method": "rules"})
+    rules["threat_roles"]
+    assert rules.executed == ["sentences", "mentions", "lexicon_frames", "threat_frames",
+                              "threat_roles"]
 
 
 def test_unknown_table_and_parameter_are_rejected(seed_docs):
@@ -55,7 +61,10 @@ def test_the_cache_returns_the_table_a_fresh_build_returns(tmp_path, monkeypatch
     a = first["threat_frames"]
     second = GraphRun({"documents": seed_docs}, progress=False)
     b = second["threat_frames"]
-    assert second.executed == [] and first.executed == ["sentences", "mentions", "threat_frames"]
+    # threat_frames is read off the cached scores (cheap, so not cached itself)
+    assert second.executed == ["threat_frames"]
+    assert first.executed == ["sentences", "mentions", "lexicon_frames", "codebook_scores",
+                              "threat_frames"]
     pd.testing.assert_frame_equal(a, b)
     assert isinstance(b["cues"].iloc[0], list)
 
@@ -73,7 +82,9 @@ def test_parameters_enter_the_key_of_their_stage_and_downstream_only(seed_docs):
 def test_a_lexicon_term_added_to_the_package_data_changes_key_and_output(tmp_path, monkeypatch):
     from toolkit import threat
 
-    run = GraphRun({"documents": DOCS, "sentences": SENTS}, use_cache=False, progress=False)
+    rules = {"threat_method": "rules"}
+    run = GraphRun({"documents": DOCS, "sentences": SENTS}, use_cache=False, progress=False,
+                   params=rules)
     before_key = run.key("threat_frames")
     before = run["threat_frames"]
     assert not before.loc[2, "threat"]
@@ -94,7 +105,7 @@ def test_a_lexicon_term_added_to_the_package_data_changes_key_and_output(tmp_pat
     threat._default_lexicon.cache_clear()
     try:
         after_run = GraphRun({"documents": DOCS, "sentences": SENTS}, use_cache=False,
-                             progress=False)
+                             progress=False, params=rules)
         assert after_run.key("threat_frames") != before_key
         assert after_run.key("mentions") == run.key("mentions")
         after = after_run["threat_frames"]

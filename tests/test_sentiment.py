@@ -565,8 +565,8 @@ def test_actor_sentiment_prior_correction_uses_the_neural_shift(monkeypatch):
 
     monkeypatch.setattr(S, "_MODELS", {"neural": Fake()})
     sents, ments = _one_sentence(WAR, {"Ukraine": "UKR"})
-    raw = actor_sentiment(sents, ments, progress=False, prior_correction=False)
-    cor = actor_sentiment(sents, ments, progress=False)  # default: corrected
+    raw = actor_sentiment(sents, ments, method="neural", progress=False, prior_correction=False)
+    cor = actor_sentiment(sents, ments, method="neural", progress=False)  # default: corrected
     assert raw.at[0, "label"] == "positive" and cor.at[0, "label"] == "neutral"
     assert cor.at[0, "p_positive"] < 0.4
     # score_targets keeps the raw model probabilities

@@ -4,8 +4,9 @@ mentions, threat framing, actor sentiment, topic models and corpus-linguistics i
 Importing ``toolkit`` puts the packaged NLTK data on ``nltk.data.path`` (nothing is downloaded).
 
 The package follows the pipeline (``docs/ARCHITECTURE.md``): :mod:`toolkit.corpus` (reading),
-:mod:`toolkit.text` (sentences, tokens), :mod:`toolkit.actors`, :mod:`toolkit.framing` (threat
-frames, roles, index), :mod:`toolkit.sentiment`, :mod:`toolkit.topics`, :mod:`toolkit.instruments`
+:mod:`toolkit.text` (sentences, tokens), :mod:`toolkit.actors`, :mod:`toolkit.codebook` (the
+learned codebook model: threat frames, roles and actor sentiment in one pass), :mod:`toolkit.framing`
+(threat frames, roles, index), :mod:`toolkit.sentiment`, :mod:`toolkit.topics`, :mod:`toolkit.instruments`
 (kwic, collocations, keyness, frequency), :mod:`toolkit.plots`, :mod:`toolkit.engine` (the stage
 graph and its runners), :mod:`toolkit.evaluation`, and the project's own figures in
 :mod:`toolkit.project`. The module names of earlier versions (``toolkit.segment``,
@@ -108,13 +109,10 @@ from toolkit.evaluate import evaluate_codebook, evaluate_newsmtsc, read_newsmtsc
 from toolkit.segment import sentences, token_counts, tokens  # noqa: E402
 from toolkit.sentiment import actor_sentiment, score_targets  # noqa: E402
 from toolkit.sentiment_neural import NeuralTargetSentiment  # noqa: E402
-from toolkit.threat import (  # noqa: E402
-    ThreatLexiconError,
-    load_threat_lexicon,
-    threat_cues,
-    threat_frames,
-    threat_roles,
-)
+from toolkit.threat import ThreatLexiconError, load_threat_lexicon, threat_cues  # noqa: E402
+# The entry points with method="model" (the codebook model, default) or method="rules".
+from toolkit.framing.model_frames import threat_frames, threat_roles  # noqa: E402
+from toolkit.codebook import CodebookModel, codebook_scores  # noqa: E402
 from toolkit.threat_index import threat_attributions, threat_index  # noqa: E402
 from toolkit.plots_topics import (  # noqa: E402
     plot_sweep,
@@ -134,6 +132,7 @@ from toolkit.topics import (  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
+    "CodebookModel",
     "Concordance",
     "CorpusError",
     "DocumentTermMatrix",
@@ -148,6 +147,7 @@ __all__ = [
     "actor_sentiment",
     "analyze",
     "bootstrap_ci",
+    "codebook_scores",
     "coframing",
     "coframing_by",
     "collocates",

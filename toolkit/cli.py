@@ -43,6 +43,7 @@ def _analyze(args: argparse.Namespace) -> int:
             raise ValueError(f"--chunk-size takes a number of documents, 'auto' or 'none', "
                              f"not {chunk!r}") from None
     analyze(args.path, args.out, stages=stages, sentiment_method=args.sentiment_method,
+            threat_method=args.threat_method, codebook_skip=args.codebook_skip,
             topics_k=args.topics_k, random_state=args.seed,
             progress=not args.quiet, use_cache=not args.no_cache, engine=args.engine,
             chunk_size=None if chunk == "none" else chunk, scheduler=args.scheduler,
@@ -92,10 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("path")
     a.add_argument("--out", required=True, help="output folder")
     a.add_argument("--stages", default=None, help="comma-separated stages (default: all)")
-    a.add_argument("--sentiment-method", default="neural",
-                   choices=["neural", "sklearn", "lexicon"],
-                   help="actor-sentiment method (default neural, the most accurate; sklearn is "
-                        "several times faster for a first pass)")
+    a.add_argument("--sentiment-method", default="codebook",
+                   choices=["codebook", "neural", "sklearn", "lexicon"],
+                   help="actor-sentiment method (default codebook: the codebook model, trained "
+                        "on the codebook's labels; neural, sklearn and lexicon score each mention "
+                        "with a NewsMTSC model)")
+    a.add_argument("--threat-method", default="model", choices=["model", "rules"],
+                   help="threat frames and roles: model (default, the codebook model) or rules "
+                        "(the threat lexicon)")
+    a.add_argument("--codebook-skip", default="no_candidates", choices=["no_candidates", "none"],
+                   help="sentences the codebook model leaves out (default no_candidates: those "
+                        "with neither an actor nor a lexicon cue; none: encode every sentence, "
+                        "about twice the time)")
     a.add_argument("--topics-k", type=int, default=20,
                    help="number of topics of the topics stage (default 20)")
     a.add_argument("--seed", type=int, default=0, help="random_state of the topic model")
@@ -141,7 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "threat framing and actor gold set (docs/codebook.md)")
     e.add_argument("file", help="JSONL gold file")
     e.add_argument("--method", default=None,
-                   help="sentiment method: neural (default), sklearn or lexicon")
+                   help="sentiment method: codebook (default for codebook files), neural "
+                        "(default for newsmtsc files), sklearn or lexicon")
+    e.add_argument("--threat-method", default="model", choices=["model", "rules"],
+                   help="codebook files: threat frames and roles from the model (default) or "
+                        "the rules")
     e.add_argument("--progress", action="store_true", help="show progress bars")
     e.set_defaults(func=_evaluate)
     return p

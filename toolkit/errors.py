@@ -1,4 +1,4 @@
-"""Exceptions and the one place that builds "invalid choice" messages."""
+"""Exceptions and the one place that builds "invalid choice" and "missing columns" messages."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -42,3 +42,24 @@ def check_choice(name: str, value: object, valid: Iterable[object]) -> object:
         listed = ", ".join(repr(v) for v in valid)
         raise ValueError(f"invalid {name}={value!r}; valid values are: {listed}")
     return value
+
+
+def require_columns(df: object, columns: Iterable[str], *, name: str, hint: str = "") -> None:
+    """Raise if ``df`` is not a DataFrame with ``columns``: the message names the table, the
+    missing columns and (``hint``) where the right table comes from.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"doc_id": []}), ["doc_id"], name="documents")
+    """
+    import pandas as pd
+
+    columns = list(columns)
+    tail = f" {hint}" if hint else ""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name}: needs a DataFrame with columns {columns}, got "
+                        f"{type(df).__name__}.{tail}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{name}: needs columns {columns}; missing {missing}.{tail}")

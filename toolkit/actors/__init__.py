@@ -864,6 +864,10 @@ def _default_gazetteer() -> Gazetteer:
     return load_gazetteer()
 
 
+#: The shipped gazetteer (``load_gazetteer()``), loaded once per process and then reused.
+default_gazetteer = _default_gazetteer
+
+
 def _resolve_gazetteer(gazetteer: Gazetteer | str | Path | Mapping | None) -> Gazetteer:
     if gazetteer is None:
         return _default_gazetteer()
@@ -1108,4 +1112,4 @@ def find_mentions(text: str, *, collection: str | None = None, date: Any = None,
 
 
 __all__ = ["ACTOR_TYPES", "Gazetteer", "GazetteerError", "KINDS", "MENTION_COLUMNS",
-           "find_mentions", "load_gazetteer", "mentions", "speaker_actors"]
+           "default_gazetteer", "find_mentions", "load_gazetteer", "mentions", "speaker_actors"]

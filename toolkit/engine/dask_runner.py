@@ -44,9 +44,9 @@ import pandas as pd
 
 from toolkit.errors import ToolkitError
 from toolkit.streaming import (
-    DOC_COLUMNS, SUMMARY_META, Options, _read_parts, finalize, new_tmp, plan_batches,
-    process_partition, read_batch, remove_tmp, run_topics_on_sample, stage_tables,
-    topics_sample_ids, warm_models,
+    DOC_COLUMNS, SUMMARY_META, Options, finalize, new_tmp, plan_batches, process_partition,
+    read_batch, read_parts, remove_tmp, run_topics_on_sample, stage_tables, topics_sample_ids,
+    warm_models,
 )
 
 #: Seconds to wait for an existing scheduler to answer.
@@ -65,23 +65,26 @@ def _worker_plugin_class():
 
         name = "toolkit-warm-models"
 
-        def __init__(self, stages: Sequence[str], sentiment_method: str | None) -> None:
+        def __init__(self, stages: Sequence[str], sentiment_method: str | None,
+                     threat_method: str | None = None) -> None:
             self.stages = tuple(stages)
             self.sentiment_method = sentiment_method
+            self.threat_method = threat_method
 
         def setup(self, worker) -> None:  # noqa: ARG002 - the distributed API
             import dask
 
             # Partitions keep the toolkit's dtypes (no conversion to pyarrow strings).
             dask.config.set({"dataframe.convert-string": False})
-            warm_models(self.stages, self.sentiment_method)
+            warm_models(self.stages, self.sentiment_method, self.threat_method)
 
     return WarmModels
 
 
-def WarmModels(stages: Sequence[str], sentiment_method: str | None = None):  # noqa: N802
+def WarmModels(stages: Sequence[str], sentiment_method: str | None = None,  # noqa: N802
+               threat_method: str | None = None):
     """A ``distributed.WorkerPlugin`` that calls :func:`toolkit.streaming.warm_models` on setup."""
-    return _worker_plugin_class()(stages, sentiment_method)
+    return _worker_plugin_class()(stages, sentiment_method, threat_method)
 
 
 def connect(scheduler: str | None = None, *, workers: int | None = None,
@@ -98,7 +101,7 @@ def connect(scheduler: str | None = None, *, workers: int | None = None,
     >>> connect("tcp://127.0.0.1:1", timeout=0.5)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    toolkit.dask_engine.ClusterError: could not connect to the Dask scheduler at 'tcp://127.0.0.1:1' within 0.5 s (scheduler_timeout)...
+    toolkit.engine.dask_runner.ClusterError: could not connect to the Dask scheduler at 'tcp://127.0.0.1:1' within 0.5 s (scheduler_timeout)...
     """
     try:
         from distributed import Client, LocalCluster
@@ -138,6 +141,7 @@ def _process(docs: pd.DataFrame, tmp: str, options: Options, partition_info=None
 
 def run_dask(path: str | Path, out: str | Path, *, run: Sequence[str],
              stages_requested: Sequence[str] | None, chunk_size: int, sentiment_method: str,
+             threat_method: str = "model", codebook_skip: str = "no_candidates",
              topics_k: int, topics_model: str, random_state: int, topics_sample: int,
              scheduler: str | None = None, workers: int | None = None,
              scheduler_timeout: float = DEFAULT_SCHEDULER_TIMEOUT, processes: bool = True,
@@ -157,8 +161,9 @@ def run_dask(path: str | Path, out: str | Path, *, run: Sequence[str],
     tmp = future = None
     try:
         opts = Options(stages=tuple(s for s in run if s != "topics"),
-                       sentiment_method=sentiment_method)
-        client.register_plugin(WarmModels(opts.stages, sentiment_method))
+                       sentiment_method=sentiment_method, threat_method=threat_method,
+                       codebook_skip=codebook_skip)
+        client.register_plugin(WarmModels(opts.stages, sentiment_method, threat_method))
         tmp = new_tmp(out)
         plan = stage_tables(plan, tmp / "_input")
         meta = pd.DataFrame({c: pd.Series(dtype=object) for c in DOC_COLUMNS})
@@ -196,7 +201,7 @@ def run_dask(path: str | Path, out: str | Path, *, run: Sequence[str],
         extra, skipped_stages, extra_summary = {}, {}, {}
         if "topics" in run:
             t = time.perf_counter()
-            dmeta = _read_parts(tmp, "_docmeta")
+            dmeta = read_parts(tmp, "_docmeta")
             ids = topics_sample_ids(dmeta["doc_id"], topics_sample, random_state)
             sample_docs = client.compute(docs[docs["doc_id"].isin(ids)]).result()
             extra, skipped_stages, extra_summary = run_topics_on_sample(

@@ -26,7 +26,7 @@ Examples
 >>> list(frames.columns) == list(GRAPH["threat_frames"].columns)
 True
 >>> run.executed
-['sentences', 'mentions', 'threat_frames']
+['sentences', 'mentions', 'lexicon_frames', 'codebook_scores', 'threat_frames']
 """
 from __future__ import annotations
 
@@ -36,14 +36,14 @@ import importlib.util
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from toolkit import resources
+from toolkit.engine.stage import Stage
 from toolkit.errors import check_choice
 
 __all__ = [
@@ -60,60 +60,6 @@ __all__ = [
 #: How many times each stage was built (not read from the cache) in this process; the tests use
 #: it to check that ``make analysis`` builds every table once.
 EXECUTIONS: Counter[str] = Counter()
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One table of the analysis and how it is built.
-
-    Attributes
-    ----------
-    name : str
-        The table it produces (``"threat_frames"``).
-    inputs : tuple of str
-        Tables it reads; a tuple inside means "the first of these that the run already holds,
-        else the last one" (the threat index counts words from the tokens table when there is one,
-        else from the cheaper token counts: the same numbers).
-    columns : tuple of str
-        The output table's fixed columns, in order.
-    build : callable
-        ``build(ctx)`` returns the table; ``ctx`` is the :class:`GraphRun` restricted to the
-        inputs (``ctx["sentences"]``), with ``ctx.params`` and ``ctx.progress``.
-    params : mapping
-        Parameter names and defaults (part of the cache key).
-    version : str
-        Bumped when the stage's output changes for the same inputs.
-    data : tuple of str
-        Files or folders under ``toolkit/data`` it reads (their bytes are part of the key).
-    code : tuple of str
-        Modules it runs (their source is part of the key).
-    cache : bool
-        Whether the table is kept in the on-disk cache (cheap tables are not).
-    json_columns : tuple of str
-        Columns of lists or dicts, cached as JSON text and decoded on reading.
-    scope : {"document", "corpus"}
-        ``"document"``: rows of a document depend on that document only, so the table can be
-        built one partition at a time; ``"corpus"``: an aggregate over all documents.
-    """
-
-    name: str
-    inputs: tuple[Any, ...]
-    columns: tuple[str, ...]
-    build: Callable[[Any], pd.DataFrame]
-    params: Mapping[str, Any] = field(default_factory=dict)
-    version: str = "1"
-    data: tuple[str, ...] = ()
-    code: tuple[str, ...] = ()
-    cache: bool = True
-    json_columns: tuple[str, ...] = ()
-    scope: str = "document"
-
-    def input_names(self) -> list[str]:
-        """Every table name the stage may read (alternatives flattened)."""
-        out: list[str] = []
-        for i in self.inputs:
-            out.extend(i if isinstance(i, tuple) else (i,))
-        return out
 
 
 class StageGraph(Mapping[str, Stage]):
@@ -214,6 +160,11 @@ def _param_key(value: Any) -> Any:
             st = p.stat()
             return {"file": str(p), "sha256": _file_hash(str(p.resolve()), st.st_mtime_ns,
                                                           st.st_size)}
+        if p.is_dir() and (p / "config.json").is_file():  # a model folder: its config names
+            c = p / "config.json"                        # the weights' SHA-256
+            st = c.stat()
+            return {"model": str(p), "sha256": _file_hash(str(c.resolve()), st.st_mtime_ns,
+                                                           st.st_size)}
     if isinstance(value, Mapping):
         return json.dumps(value, sort_keys=True, default=str)
     return value if isinstance(value, (bool, int, float, str, type(None))) else repr(value)
@@ -255,6 +206,9 @@ class _Context:
         self.progress = run.progress
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        if name in self._stage.when and not self._stage.when[name](self.params):
+            raise KeyError(f"stage {self._stage.name!r} reads {name!r} only when its `when` "
+                           f"predicate holds; it does not for parameters {self.params}")
         for i in self._stage.inputs:
             if i == name:
                 return self._run[name]
@@ -334,6 +288,13 @@ class GraphRun:
         stage = self.graph[name]
         return {k: self.params.get(k, v) for k, v in stage.params.items()}
 
+    def active_inputs(self, stage: Stage) -> list[str]:
+        """The tables ``stage`` reads in this run: alternatives resolved, inputs whose
+        :attr:`Stage.when` predicate is false for the run's parameters left out."""
+        params = self.stage_params(stage.name)
+        names = [self.resolve(i) if isinstance(i, tuple) else i for i in stage.inputs]
+        return [n for n in names if n not in stage.when or stage.when[n](params)]
+
     def key(self, name: str) -> str:
         """The cache key of table ``name`` (see the module docstring)."""
         if name in self._keys:
@@ -346,7 +307,7 @@ class GraphRun:
         from toolkit import __version__
 
         stage = self.graph[name]
-        inputs = [self.resolve(i) if isinstance(i, tuple) else i for i in stage.inputs]
+        inputs = self.active_inputs(stage)
         payload = {
             "stage": name, "version": stage.version, "toolkit": __version__,
             "params": {k: _param_key(v) for k, v in self.stage_params(name).items()},
@@ -387,8 +348,8 @@ class GraphRun:
             return encode_json_columns(table) if stage.json_columns else table
 
         # Inputs first, so their timings are not counted in this stage's.
-        for i in stage.inputs:
-            self[self.resolve(i) if isinstance(i, tuple) else i]
+        for i in self.active_inputs(stage):
+            self[i]
         t = time.perf_counter()
         if self.use_cache and stage.cache:
             from toolkit.cache import cached_by_key
@@ -403,9 +364,9 @@ class GraphRun:
 
 
 def _build_graph() -> StageGraph:
-    from toolkit.engine import stages
+    from toolkit.engine.stages import STAGES
 
-    return StageGraph(stages.STAGES)
+    return StageGraph(STAGES)
 
 
 class _LazyGraph(Mapping[str, Stage]):

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import json
 import time
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from toolkit.cache import write_parquet
-from toolkit.corpus import read_corpus
+# corpus_info, collection_counts (toolkit.corpus.info) and fit_topics_stage
+# (toolkit.engine.topics_stage) are re-exported: earlier versions defined them here.
+from toolkit.corpus import collection_counts, corpus_info, read_corpus  # noqa: F401
 from toolkit.engine.graph import GRAPH, GraphRun, encode_json_columns
-from toolkit.errors import TopicsTooSmallError, check_choice
+from toolkit.engine.stages import stage_params
+from toolkit.engine.topics_stage import fit_topics_stage
+from toolkit.errors import check_choice
 
 #: Stages in the order they run; ``analyze(stages=...)`` picks a subset (dependencies are added).
 STAGES = ("corpus", "sentences", "tokens", "mentions", "threat", "sentiment", "topics")
@@ -36,70 +39,15 @@ GROUP_TABLES = {
     "sentiment": ("actor_sentiment", "sentiment_by_year", "sentiment_evidence"),
 }
 #: Sentiment method of the ``sentiment`` stage unless ``sentiment_method=`` says otherwise: the
-#: fine-tuned neural model, the most accurate (see :mod:`toolkit.sentiment` for when to prefer
-#: ``"sklearn"`` or ``"lexicon"``).
-DEFAULT_SENTIMENT_METHOD = "neural"
+#: codebook model, trained on the codebook's own labels (see :mod:`toolkit.sentiment` for the
+#: NewsMTSC models ``"neural"``, ``"sklearn"`` and ``"lexicon"``).
+DEFAULT_SENTIMENT_METHOD = "codebook"
+#: Threat frames and roles of the ``threat`` stage unless ``threat_method=`` says otherwise: the
+#: codebook model (``"rules"``: the threat lexicon).
+DEFAULT_THREAT_METHOD = "model"
 #: Number of topics of the ``topics`` stage unless ``topics_k=`` says otherwise (chosen by the
 #: coherence/diversity sweep on ``corpus/``, see ``benchmarks/bench_topics.py`` and the README).
 DEFAULT_TOPICS_K = 20
-
-
-def corpus_info(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
-                toks: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per collection: documents, sentences, tokens, words, characters and date range.
-
-    Examples
-    --------
-    >>> docs = read_corpus("corpus/seed", progress=False)
-    >>> corpus_info(docs)[["collection", "documents"]].to_dict("records")
-    [{'collection': 'seed', 'documents': 1}]
-    """
-    info = collection_counts(docs, sents, toks)
-    skipped = docs.attrs.get("skipped")
-    info["skipped_files"] = 0 if skipped is None else len(skipped)
-    return info.reset_index().fillna(0)
-
-
-def collection_counts(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
-                      toks: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The counts of :func:`corpus_info`, indexed by collection (the streaming engines sum them
-    over chunks). Collections without sentences or tokens get NaN."""
-    info = docs.groupby("collection", sort=True).agg(
-        documents=("doc_id", "size"), characters=("n_chars", "sum"),
-        date_min=("date", "min"), date_max=("date", "max"),
-    )
-    coll = docs.set_index("doc_id")["collection"]
-    if sents is not None:
-        info["sentences"] = sents["doc_id"].map(coll).value_counts()
-    if toks is not None:
-        by = toks["doc_id"].map(coll)
-        info["tokens"] = by.value_counts()
-        info["words"] = by[toks["is_word"]].value_counts()
-    return info
-
-
-def fit_topics_stage(docs: pd.DataFrame, *, stages: Sequence[str] | None,
-                     **run_topics_kwargs) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """Run :func:`toolkit.topics.run_topics` as a stage of :func:`analyze`.
-
-    Returns the tables, named as :func:`analyze` returns them (``topic_terms``, ``doc_topics``,
-    ``topic_coherence``, ...), and the skipped stages. A corpus too small for a topic model gets
-    a warning and no topic tables, unless ``stages`` asked for ``"topics"`` by name (then it
-    raises), so that every other table of a small corpus is still written.
-    """
-    from toolkit.topics import run_topics
-
-    try:
-        tables = run_topics(docs, **run_topics_kwargs)
-    except TopicsTooSmallError as e:
-        if stages is not None and "topics" in stages:
-            raise
-        warnings.warn(f"topics stage skipped: {e}. A topic model needs a corpus of dozens "
-                      f"of documents or more; for a small one call toolkit.run_topics with "
-                      f"min_df/max_df/k suited to it, or leave 'topics' out of the stages.",
-                      stacklevel=3)
-        return {}, {"topics": str(e)}
-    return {(n if "topic" in n else f"topic_{n}"): t for n, t in tables.items()}, {}
 
 
 def _resolve(stages: Sequence[str] | None) -> list[str]:
@@ -123,7 +71,9 @@ ENGINES = ("pandas", "dask")
 
 
 def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None = None,
-            sentiment_method: str = DEFAULT_SENTIMENT_METHOD, topics_k: int = DEFAULT_TOPICS_K,
+            sentiment_method: str = DEFAULT_SENTIMENT_METHOD,
+            threat_method: str = DEFAULT_THREAT_METHOD, codebook_skip: str = "no_candidates",
+            topics_k: int = DEFAULT_TOPICS_K,
             topics_model: str = "nmf", random_state: int = 0, progress: bool = True,
             use_cache: bool = True, engine: str = "pandas", chunk_size: int | str | None = "auto",
             scheduler: str | None = None, workers: int | None = None,
@@ -164,11 +114,19 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         ``mentions`` and ``sentences``; ``topics`` needs ``tokens``). Default: all. The threat
         index counts words with the tokenizer of the ``tokens`` stage, but writes no token table
         unless ``tokens`` is asked for.
-    sentiment_method : {"neural", "sklearn", "lexicon"}, default "neural"
-        Method of the actor-sentiment stage (see :mod:`toolkit.sentiment`). The neural model is
-        the most accurate; it scores about 590 mentions a second on two cores (all of
-        ``corpus/``, 243,740 mentions, in 6.9 minutes); ``"sklearn"`` takes a fraction of
-        that for a first pass over a large corpus.
+    sentiment_method : {"codebook", "neural", "sklearn", "lexicon"}, default "codebook"
+        Method of the actor-sentiment stage (see :func:`toolkit.sentiment.actor_sentiment`).
+        ``"codebook"`` reads the codebook model's scores, which the threat stage computes once
+        for every sentence (one encoder pass serves frames, roles and sentiment); the others
+        score each mention again with a NewsMTSC model.
+    threat_method : {"model", "rules"}, default "model"
+        Threat frames and roles (:func:`toolkit.threat_frames`): the codebook model, or
+        the threat lexicon's rules. With the model, the table ``codebook_scores`` (the model's
+        probabilities per sentence and actor) is written too.
+    codebook_skip : {"no_candidates", "none"}, default "no_candidates"
+        Sentences the codebook model leaves out: those with neither an actor mention nor a
+        lexicon cue (about half of ``corpus/``; they hold 2-3% of the gold threat frames, see
+        ``docs/validation.md``), or ``"none"`` (every analysable sentence, about twice the time).
     topics_k : int, default 20
         Number of topics of the ``topics`` stage (:data:`DEFAULT_TOPICS_K`); use
         :func:`toolkit.sweep` or ``toolkit topics --sweep`` to choose it for another corpus.
@@ -218,12 +176,17 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         raise ValueError(f"chunk_size must be a positive number of documents, 'auto' or None, "
                          f"got {chunk_size!r}")
     chunked = dict(run=run, stages_requested=stages, sentiment_method=sentiment_method,
+                   threat_method=threat_method, codebook_skip=codebook_skip,
                    topics_k=topics_k, topics_model=topics_model, random_state=random_state,
                    topics_sample=int(topics_sample), progress=progress)
-    if sentiment_method is not None:
-        from toolkit.sentiment import METHODS
+    from toolkit.framing.model_frames import FRAME_METHODS
+    from toolkit.sentiment import ACTOR_METHODS
 
-        check_choice("sentiment_method", sentiment_method, METHODS)
+    check_choice("sentiment_method", sentiment_method, ACTOR_METHODS)
+    check_choice("threat_method", threat_method, FRAME_METHODS)
+    from toolkit.codebook.scores import SKIPS
+
+    check_choice("codebook_skip", codebook_skip, SKIPS)
     if engine == "dask":
         from toolkit.dask_engine import run_dask
 
@@ -246,13 +209,15 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     docs = read_corpus(path, progress=progress)
     tables["documents"] = docs
     timings["corpus"] = time.perf_counter() - t
-    graph = GraphRun({"documents": docs}, params={"sentiment_method": sentiment_method},
+    graph = GraphRun({"documents": docs}, params=stage_params(sentiment_method, threat_method, codebook_skip),
                      use_cache=use_cache, progress=progress)
     for group in run:
         if group in GROUP_TABLES and group != "corpus":
             t = time.perf_counter()
             tables.update(graph.build(GROUP_TABLES[group]))
             timings[group] = time.perf_counter() - t
+    if graph.get("codebook_scores") is not None:  # the model's probabilities, when it ran
+        tables["codebook_scores"] = graph["codebook_scores"]
     fp = graph.key("documents")
     sents = tables.get("sentences")
     if "topics" in run:

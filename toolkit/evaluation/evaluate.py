@@ -430,7 +430,9 @@ def _prf(pred: set, gold: set) -> dict:
 
 
 def codebook_predictions(path: str | Path, *, sentiment_method: str | None = None,
-                         threshold: float = 0.5, lexicon=None, progress: bool = False,
+                         threat_method: str = "model", codebook_skip: str = "no_candidates",
+                         threshold: float | None = None,
+                         lexicon=None, progress: bool = False,
                          prior_correction: bool = True, use_roles: bool = True,
                          use_speakers: bool = True) -> dict:
     """Run the toolkit on a codebook gold file and return the gold lines and predicted tables.
@@ -443,15 +445,19 @@ def codebook_predictions(path: str | Path, *, sentiment_method: str | None = Non
     them off to score the bare sentiment model.
     """
     from toolkit.engine.graph import GraphRun
-    from toolkit.sentiment import DEFAULT_METHOD, METHODS
+    from toolkit.framing.model_frames import FRAME_METHODS
+    from toolkit.sentiment import ACTOR_METHODS, DEFAULT_ACTOR_METHOD
 
-    method = DEFAULT_METHOD if sentiment_method is None else sentiment_method
-    check_choice("sentiment_method", method, METHODS)
+    method = DEFAULT_ACTOR_METHOD if sentiment_method is None else sentiment_method
+    check_choice("sentiment_method", method, ACTOR_METHODS)
+    check_choice("threat_method", threat_method, FRAME_METHODS)
     rows = read_codebook(path)
     docs, sents = _codebook_tables(rows)
     # The gold lines run through the same stage graph as a corpus (one document per line).
     graph = GraphRun({"documents": docs, "sentences": sents}, use_cache=False, progress=progress,
-                     params={"threat_threshold": threshold, "threat_lexicon": lexicon,
+                     params={"threat_method": threat_method, "codebook_skip": codebook_skip,
+                             "threat_threshold": threshold,
+                             "threat_lexicon": lexicon,
                              "sentiment_method": method,
                              "sentiment_prior_correction": prior_correction,
                              "sentiment_use_roles": use_roles,
@@ -459,11 +465,13 @@ def codebook_predictions(path: str | Path, *, sentiment_method: str | None = Non
     ments, frames, roles, senti = (graph[n] for n in ("mentions", "threat_frames",
                                                         "threat_roles", "actor_sentiment"))
     return {"rows": rows, "docs": docs, "sentences": sents, "mentions": ments, "frames": frames,
-            "roles": roles, "sentiment": senti}
+            "roles": roles, "sentiment": senti, "scores": graph.get("codebook_scores")}
 
 
 def evaluate_codebook(path: str | Path, *, sentiment_method: str | None = None,
-                      threshold: float = 0.5, lexicon=None, progress: bool = False,
+                      threat_method: str = "model", codebook_skip: str = "no_candidates",
+                      threshold: float | None = None,
+                      lexicon=None, progress: bool = False,
                       prior_correction: bool = True, use_roles: bool = True,
                       use_speakers: bool = True) -> dict:
     """Score threat framing, threat sources, actor mentions and actor sentiment on a gold file.
@@ -481,9 +489,16 @@ def evaluate_codebook(path: str | Path, *, sentiment_method: str | None = None,
     path : str or Path
         The JSONL gold file, e.g. ``toolkit/data/eval/threat_dev.jsonl``.
     sentiment_method : str, optional
-        Method of :func:`toolkit.sentiment.actor_sentiment`; default the toolkit's default.
-    threshold : float, default 0.5
-        Threshold of :func:`toolkit.threat.threat_frames`.
+        Method of :func:`toolkit.sentiment.actor_sentiment`; default the toolkit's default
+        (``"codebook"``, the codebook model).
+    threat_method : {"model", "rules"}, default "model"
+        Method of :func:`toolkit.threat_frames` and :func:`toolkit.threat_roles`:
+        the codebook model or the threat lexicon.
+    codebook_skip : {"no_candidates", "none"}, default "no_candidates"
+        Sentences the codebook model leaves out, as in :func:`toolkit.analyze` (the default
+        scores the toolkit as the pipeline runs it).
+    threshold : float, optional
+        Threat threshold; default the model's calibrated one (``"model"``) or 0.5 (``"rules"``).
     lexicon : optional
         Threat lexicon (see :func:`toolkit.threat.load_threat_lexicon`).
     progress : bool, default False
@@ -521,7 +536,9 @@ def evaluate_codebook(path: str | Path, *, sentiment_method: str | None = None,
     >>> sorted(res)
     ['actors', 'horizon', 'n_sentences', 'sentiment', 'source', 'threat', 'threat_type']
     """
-    out = codebook_predictions(path, sentiment_method=sentiment_method, threshold=threshold,
+    out = codebook_predictions(path, sentiment_method=sentiment_method,
+                               threat_method=threat_method, codebook_skip=codebook_skip,
+                               threshold=threshold,
                                lexicon=lexicon, progress=progress,
                                prior_correction=prior_correction, use_roles=use_roles,
                                use_speakers=use_speakers)
@@ -568,6 +585,7 @@ def cli_evaluate_codebook(args: Any, *, stdout: TextIO | None = None) -> int:
     default) and ``progress``. Errors propagate for the CLI to report.
     """
     result = evaluate_codebook(args.file, sentiment_method=getattr(args, "method", None),
+                               threat_method=getattr(args, "threat_method", None) or "model",
                                progress=bool(getattr(args, "progress", False)))
     out = stdout if stdout is not None else sys.stdout
     out.write(json.dumps(result) + "\n")

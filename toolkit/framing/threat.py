@@ -542,6 +542,10 @@ def _default_lexicon() -> ThreatLexicon:
     return ThreatLexicon(data, [source])
 
 
+#: The shipped threat lexicon (``load_threat_lexicon()``), loaded once per process and then reused.
+default_lexicon = _default_lexicon
+
+
 def _resolve_lexicon(lexicon: ThreatLexicon | str | Path | Mapping | None) -> ThreatLexicon:
     if lexicon is None:
         return _default_lexicon()

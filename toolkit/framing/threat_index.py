@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.bootstrap import DEFAULT_N_BOOT, DEFAULT_RANDOM_STATE, cluster_ratio_ci
-from toolkit.errors import check_choice
+from toolkit.errors import check_choice, require_columns
 from toolkit.periods import period_of
-from toolkit.threat import HORIZONS, THREAT_TYPES, _require
+from toolkit.threat import HORIZONS, THREAT_TYPES
 
 __all__ = ["BY_CHOICES", "DEFAULT_HOME_ACTORS", "attribution_reductions", "attributions_from_reductions",
            "framers", "threat_attributions", "threat_index"]
@@ -71,11 +71,14 @@ def threat_index(frames: pd.DataFrame, docs: pd.DataFrame,
     ...     ["n_threat", "share", "n_words", "per_1000_words"]].to_dict("records")
     [{'n_threat': 1, 'share': 0.5, 'n_words': 5, 'per_1000_words': 200.0}]
     """
-    _require(frames, ["doc_id", "sent_id", "threat", "threat_score", "threat_type", "horizon",
-                      "scored"], "threat_index", "Pass the table from threat_frames().")
-    _require(docs, ["doc_id"], "threat_index", "Pass the documents table from read_corpus().")
-    _require(tokens_or_sentences, ["doc_id"], "threat_index",
-             "Pass the tokens or the sentences table.")
+    require_columns(frames, ["doc_id", "sent_id", "threat", "threat_score", "threat_type",
+                             "horizon", "scored"], name="threat_index(frames=...)",
+                    hint="Pass the table from threat_frames().")
+    require_columns(docs, ["doc_id"], name="threat_index(docs=...)",
+                    hint="Pass the documents table from read_corpus().")
+    require_columns(tokens_or_sentences, ["doc_id"],
+                    name="threat_index(tokens_or_sentences=...)",
+                    hint="Pass the tokens or the sentences table.")
     ts = tokens_or_sentences
     if "is_word" in ts.columns:
         words = ts.groupby("doc_id", sort=False)["is_word"].sum()
@@ -224,12 +227,15 @@ def threat_attributions(
     [['whitehouse', 'USA', 'RUS', 1, 1.0], ['whitehouse', 'USA', 'UKR', 0, 0.0]]
     """
     check_choice("by", by, BY_CHOICES)
-    _require(roles, ["doc_id", "sent_id", "actor", "role"], "threat_attributions",
-             "Pass the table from threat_roles().")
-    _require(docs, ["doc_id"], "threat_attributions", "Pass the documents table.")
+    require_columns(roles, ["doc_id", "sent_id", "actor", "role"],
+                    name="threat_attributions(roles=...)",
+                    hint="Pass the table from threat_roles().")
+    require_columns(docs, ["doc_id"], name="threat_attributions(docs=...)",
+                    hint="Pass the documents table.")
     if frames is not None:
-        _require(frames, ["doc_id", "sent_id", "threat"], "threat_attributions",
-                 "Pass the table from threat_frames().")
+        require_columns(frames, ["doc_id", "sent_id", "threat"],
+                        name="threat_attributions(frames=...)",
+                        hint="Pass the table from threat_frames().")
     thr_docs, thr_actors = attribution_reductions(frames, roles)
     return attributions_from_reductions(thr_docs, thr_actors, docs, by=by,
                                         with_framer=with_framer, home_actors=home_actors,

@@ -14,6 +14,21 @@ CORPUS_SOURCE = ("Source: corpus/ (White House documents mentioning NATO 2021-20
 COLLECTION_COLORS = {"whitehouse": "#4c72b0", "ungd": "#dd8452", "seed": "#c44e52"}
 COLLECTION_NAMES = {"whitehouse": "White House (NATO docs)", "ungd": "UN General Debate",
                     "seed": "seed article"}
+#: Readable names of the actors the figures label (codes not listed are shown as they are).
+ACTOR_NAMES = {"RUS": "Russia", "CHN": "China", "PRK": "North Korea", "IRN": "Iran",
+               "USA": "United States", "NATO": "NATO", "UKR": "Ukraine", "EU": "EU",
+               "ISR": "Israel", "HAMAS": "Hamas", "ISIS": "ISIS", "UN": "UN"}
+
+
+def actor_name(code: str) -> str:
+    """The readable name of an actor code for figure labels (``"RUS"`` -> ``"Russia"``).
+
+    Examples
+    --------
+    >>> actor_name("PRK"), actor_name("XYZ")
+    ('North Korea', 'XYZ')
+    """
+    return ACTOR_NAMES.get(code, code)
 
 
 def plt():

@@ -15,8 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.plots_threat import _name
-from toolkit.plotting import COLLECTION_NAMES, CORPUS_SOURCE, finish, plt, require
+from toolkit.plotting import COLLECTION_NAMES, CORPUS_SOURCE, actor_name, finish, plt, require
 
 __all__ = ["plot_sentiment_by_country", "plot_sentiment_over_time"]
 
@@ -39,7 +38,7 @@ def plot_sentiment_over_time(table: pd.DataFrame, *, panel: str | None = None,
         sub = table if g is None else table[table[panel] == g]
         for a, part in sub.groupby("actor", sort=True):
             part = part.sort_values("year")
-            ax.plot(part["year"], part["mean"], marker="o", ms=3, color=colors[a], label=_name(a))
+            ax.plot(part["year"], part["mean"], marker="o", ms=3, color=colors[a], label=actor_name(a))
             if {"ci_low", "ci_high"} <= set(part.columns):
                 ax.fill_between(part["year"], part["ci_low"], part["ci_high"], alpha=0.15,
                                 color=colors[a])
@@ -81,7 +80,7 @@ def plot_sentiment_by_country(table: pd.DataFrame, *, group: str = "iso3",
                     fmt="o", ms=3, color="#4c72b0", ecolor="0.6", elinewidth=1)
         ax.set_yticks(y, part[group].astype(str), fontsize=7)
         ax.axvline(0, color="black", linewidth=0.7)
-        ax.set_title(f"toward {_name(a)}", fontsize=10)
+        ax.set_title(f"toward {actor_name(a)}", fontsize=10)
         ax.set_xlabel("mean sentiment (-1 to 1)")
         ax.grid(axis="x", alpha=0.3)
     axes[0][0].set_ylabel("speaking state (ISO3)")

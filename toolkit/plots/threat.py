@@ -15,26 +15,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.plotting import (COLLECTION_COLORS, COLLECTION_NAMES, CORPUS_SOURCE, finish, plt,
-                              require)
+from toolkit.plotting import (ACTOR_NAMES, COLLECTION_COLORS, COLLECTION_NAMES,  # noqa: F401
+                              CORPUS_SOURCE, actor_name, finish, plt, require)
 
 __all__ = ["plot_attributions", "plot_coframing", "plot_percentile", "plot_threat_over_time",
            "plot_threat_types", "plot_topic_association", "plot_validation"]
-
-ACTOR_NAMES = {"RUS": "Russia", "CHN": "China", "PRK": "North Korea", "IRN": "Iran",
-               "USA": "United States", "NATO": "NATO", "UKR": "Ukraine", "EU": "EU",
-               "ISR": "Israel", "HAMAS": "Hamas", "ISIS": "ISIS", "UN": "UN"}
-
-
-def _name(a: str) -> str:
-    return ACTOR_NAMES.get(a, a)
-
 
 def plot_validation(table: pd.DataFrame, *, source: str | None = None):
     """Toolkit scores beside the human coders' agreement, one pair of bars per measure.
 
     ``table``: ``measure`` (label), ``toolkit`` (score in [0, 1]), ``coders`` (agreement of two
-    coders in [0, 1], NaN where not reported).
+    coders in [0, 1], NaN where not reported); optional ``cv_mean`` and ``cv_sd`` (the model's
+    cross-validated score on the training split, drawn as a diamond with a +-1 sd bar).
     """
     require(table, ["measure", "toolkit", "coders"], "plot_validation()")
     p = plt()
@@ -48,6 +40,11 @@ def plot_validation(table: pd.DataFrame, *, source: str | None = None):
     for yy, v in zip(y, t["coders"]):
         if pd.notna(v):
             ax.text(v + 0.01, yy - 0.18, f"{v:.2f}", va="center", fontsize=7)
+    if "cv_mean" in t.columns and t["cv_mean"].notna().any():
+        ok = t["cv_mean"].notna().to_numpy()
+        ax.errorbar(t["cv_mean"][ok], y[ok] + 0.18, xerr=t["cv_sd"].fillna(0)[ok], fmt="D",
+                    color="#dd8452", markersize=4, capsize=2, elinewidth=1,
+                    label="model, 5-fold CV on train (+-1 sd)")
     ax.set_yticks(y, t["measure"], fontsize=8)
     ax.set_xlim(0, 1.1)
     ax.set_xlabel("score (0-1)")
@@ -136,7 +133,7 @@ def plot_attributions(table: pd.DataFrame, *, panel: str = "framer", value: str 
         for a, part in sub.groupby("actor", sort=True):
             part = part.sort_values("year")
             ax.plot(part["year"], part[value] * 100, marker="o", ms=3, color=colors[a],
-                    label=_name(a))
+                    label=actor_name(a))
             if {"ci_low", "ci_high"} <= set(part.columns):
                 ax.fill_between(part["year"], part["ci_low"] * 100, part["ci_high"] * 100,
                                 alpha=0.15, color=colors[a])

@@ -35,7 +35,7 @@ from toolkit.cache import cached_table
 from toolkit.engine.graph import GRAPH, GraphRun, decode_json_columns
 from toolkit.errors import check_choice
 
-__all__ = ["AXIS", "FIGURES", "FOCUS_ACTORS", "AnalysisTables", "FigureSpec", "codebook_scores",
+__all__ = ["AXIS", "FIGURES", "FOCUS_ACTORS", "AnalysisTables", "FigureSpec", "validation_scores",
            "FIGURES_SENTIMENT_METHOD", "figure", "figure_table", "make_figures", "main", "newsmtsc_scores", "open_project",
            "seed_summary", "to_csv_bytes"]
 
@@ -53,13 +53,13 @@ TOPICS_K = 20
 TOPICS_SEED = 0
 SWEEP_KS = (10, 15, 20, 25, 30)
 RANDOM_STATE = 0
-#: Actor-sentiment method of the figures and notebooks. Not the toolkit's default (``"neural"``):
-#: the notebooks are executed on every change (CI, two cores), and the neural model takes about
-#: 6.9 minutes for the corpus's 243,740 mentions, the scikit-learn model well under a
-#: minute. Regenerate them with the neural model by
-#: ``python -m toolkit.figures --sentiment-method neural`` or
-#: ``AnalysisTables(sentiment_method="neural")``.
-FIGURES_SENTIMENT_METHOD = "sklearn"
+#: Actor-sentiment and threat methods of the figures and notebooks: the toolkit's defaults, the
+#: codebook model (one encoder pass per sentence gives the frames, the roles and the actor
+#: sentiment), so every figure shows the validated measures. ``AnalysisTables(sentiment_method=
+#: "neural", threat_method="rules")`` or ``python -m toolkit.figures --sentiment-method ...``
+#: draw them with the other methods.
+FIGURES_SENTIMENT_METHOD = "codebook"
+FIGURES_THREAT_METHOD = "model"
 
 
 class AnalysisTables:
@@ -70,14 +70,17 @@ class AnalysisTables:
     figures and the notebooks share one cache. Names: ``documents``, ``sentences``, ``tokens``,
     ``mentions``, ``threat_frames``, ``threat_roles``, ``threat_index``, ``actor_sentiment``,
     ``dtm``, ``topic_model`` (objects, not cached on disk), ``topic_info``, ``topic_terms``,
-    ``doc_topics``, ``topics_over_time``, ``topic_sweep``, ``codebook_scores``.
+    ``doc_topics``, ``topics_over_time``, ``topic_sweep``, ``validation_scores`` (and every
+    table of the stage graph, e.g. ``codebook_scores``).
 
     Parameters
     ----------
     corpus : str or Path
         Corpus folder (anything :func:`toolkit.read_corpus` reads).
     sentiment_method : str, optional
-        Actor-sentiment method; default :data:`FIGURES_SENTIMENT_METHOD` (``"sklearn"``).
+        Actor-sentiment method; default :data:`FIGURES_SENTIMENT_METHOD` (``"codebook"``).
+    threat_method : {"model", "rules"}, optional
+        Threat frames and roles; default :data:`FIGURES_THREAT_METHOD` (``"model"``).
     progress, use_cache : bool
     analysis : str or Path, optional
         The output folder of :func:`toolkit.analyze` (``toolkit analyze CORPUS --out DIR``):
@@ -86,10 +89,11 @@ class AnalysisTables:
     """
 
     def __init__(self, corpus: str | Path = "corpus", *, sentiment_method: str | None = None,
-                 progress: bool = True, use_cache: bool = True,
-                 analysis: str | Path | None = None) -> None:
+                 threat_method: str | None = None, progress: bool = True,
+                 use_cache: bool = True, analysis: str | Path | None = None) -> None:
         self.corpus = Path(corpus)
         self.sentiment_method = sentiment_method or FIGURES_SENTIMENT_METHOD
+        self.threat_method = threat_method or FIGURES_THREAT_METHOD
         self.progress = progress
         self.use_cache = use_cache
         self.analysis = None if analysis is None else Path(analysis)
@@ -118,9 +122,11 @@ class AnalysisTables:
         """The run of the stage graph behind the pipeline's tables (same keys as
         :func:`toolkit.analyze`, so both share one cache)."""
         if self._graph is None:
+            from toolkit.engine.stages import stage_params
+
             self._graph = GraphRun({"documents": self["documents"]}, use_cache=self.use_cache,
                                    progress=self.progress,
-                                   params={"sentiment_method": self.sentiment_method})
+                                   params=stage_params(self.sentiment_method, self.threat_method))
         return self._graph
 
     @property
@@ -209,11 +215,13 @@ class AnalysisTables:
             {"ks": list(SWEEP_KS), "models": ["nmf"], "seed": TOPICS_SEED})
 
     # -- validation ------------------------------------------------------------------------
-    def _build_codebook_scores(self):
-        return codebook_scores(sentiment_method=self.sentiment_method, use_cache=self.use_cache)
+    def _build_validation_scores(self):
+        return validation_scores(sentiment_method=self.sentiment_method,
+                                 threat_method=self.threat_method, use_cache=self.use_cache)
 
 
-def codebook_scores(*, sentiment_method: str = "sklearn", use_cache: bool = True) -> pd.DataFrame:
+def validation_scores(*, sentiment_method: str = "codebook", threat_method: str = "model",
+                      use_cache: bool = True) -> pd.DataFrame:
     """The toolkit's scores on the threat dev set beside the coders' agreement.
 
     Runs :func:`toolkit.evaluate_codebook` on ``toolkit/data/eval/threat_dev.jsonl`` and reads the
@@ -222,8 +230,10 @@ def codebook_scores(*, sentiment_method: str = "sklearn", use_cache: bool = True
     Returns
     -------
     DataFrame
-        ``measure``, ``toolkit``, ``toolkit_metric``, ``coders``, ``coders_metric``, ``n``, in a
-        fixed order.
+        ``measure``, ``toolkit``, ``toolkit_metric``, ``coders``, ``coders_metric``, ``n``,
+        ``cv_mean``, ``cv_sd`` (the codebook model's 5-fold cross-validated score on the
+        training split and its standard deviation over folds; NaN for measures not from the
+        model), in a fixed order.
     """
     from toolkit.evaluate import evaluate_codebook
     from toolkit.resources import data_path
@@ -234,7 +244,8 @@ def codebook_scores(*, sentiment_method: str = "sklearn", use_cache: bool = True
                            .read_text(encoding="utf-8"))["dev"]
 
     def build() -> pd.DataFrame:
-        r = evaluate_codebook(gold, sentiment_method=sentiment_method)
+        r = evaluate_codebook(gold, sentiment_method=sentiment_method,
+                              threat_method=threat_method)
         rows = [
             ("threat frame (sentence)", r["threat"]["f1"], "F1", agreement["threat_agreement"],
              "agreement", r["n_sentences"]),
@@ -251,15 +262,39 @@ def codebook_scores(*, sentiment_method: str = "sklearn", use_cache: bool = True
             (f"actor sentiment ({sentiment_method}), macro-F1", r["sentiment"]["macro_f1"],
              "macro-F1", np.nan, "not reported", r["sentiment"]["n"]),
         ]
-        return pd.DataFrame(rows, columns=["measure", "toolkit", "toolkit_metric", "coders",
-                                           "coders_metric", "n"])
+        table = pd.DataFrame(rows, columns=["measure", "toolkit", "toolkit_metric", "coders",
+                                            "coders_metric", "n"])
+        # The model's 5-fold cross-validated scores on the training split (grouped by document;
+        # mean and standard deviation over folds), where the measure is the model's.
+        cv = json.loads((Path(data_path("codebook")) / "cv_scores.json")
+                        .read_text(encoding="utf-8"))
+        run = cv["runs"][cv.get("primary", "main")]
+        cv_key = {"threat frame (sentence)": ("threat.f1", threat_method == "model"),
+                  "threat type": ("type_accuracy", threat_method == "model"),
+                  "horizon": ("horizon_accuracy", threat_method == "model"),
+                  "threat source (sentence, actor)": ("source.f1", threat_method == "model"),
+                  f"actor sentiment ({sentiment_method})": (
+                      "sentiment_accuracy", sentiment_method == "codebook"),
+                  f"actor sentiment ({sentiment_method}), macro-F1": (
+                      "sentiment_macro_f1", sentiment_method == "codebook")}
+        table["cv_mean"] = [run["mean"][cv_key[m][0]] if m in cv_key and cv_key[m][1]
+                            else np.nan for m in table["measure"]]
+        table["cv_sd"] = [run["sd"][cv_key[m][0]] if m in cv_key and cv_key[m][1]
+                          else np.nan for m in table["measure"]]
+        return table
 
     if not use_cache:
         return build()
+    from toolkit.engine.graph import data_hash
+
     key = hashlib.sha256(gold.read_bytes()).hexdigest()
-    return cached_table("figures_codebook_scores", pd.DataFrame({"doc_id": [], "text": []}),
-                        build, params={"method": sentiment_method,
-                                       "model": sentiment_model_id(sentiment_method)},
+    model = (data_hash(("codebook",)) if threat_method == "model" or sentiment_method == "codebook"
+             else None)
+    return cached_table("figures_validation_scores", pd.DataFrame({"doc_id": [], "text": []}),
+                        build, params={"method": sentiment_method, "threat": threat_method,
+                                       "codebook": model,
+                                       "model": (sentiment_model_id(sentiment_method)
+                                                 if sentiment_method != "codebook" else None)},
                         version=FIGURES_VERSION,
                         fingerprint=key)
 
@@ -323,7 +358,7 @@ def table_corpus_by_year(t: AnalysisTables) -> pd.DataFrame:
 
 
 def table_codebook_validation(t: AnalysisTables) -> pd.DataFrame:
-    return t["codebook_scores"]
+    return t["validation_scores"]
 
 
 def table_threat_by_year(t: AnalysisTables) -> pd.DataFrame:
@@ -667,7 +702,8 @@ def figure_table(name: str, tables: AnalysisTables) -> pd.DataFrame:
     if name in ("seed_keyness",):  # cheap given the tokens; attrs must survive
         return spec.table(tables)
     return tables.cached(f"figure_{name}", lambda: spec.table(tables),
-                         params={"sentiment_method": tables.sentiment_method},
+                         params={"sentiment_method": tables.sentiment_method,
+                                 "threat_method": tables.threat_method},
                          version=FIGURES_VERSION)
 
 
@@ -696,6 +732,7 @@ def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
                  names: Iterable[str] | None = None,
                  tables: AnalysisTables | None = None,
                  sentiment_method: str | None = None,
+                 threat_method: str | None = None,
                  analysis: str | Path | None = None) -> dict[str, Path]:
     """Compute the analysis tables and write every named figure (PNG, SVG, CSV) to ``out``.
 
@@ -711,8 +748,10 @@ def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
         Only these figures (names of :data:`FIGURES`); default all.
     tables : AnalysisTables, optional
         Tables already loaded (e.g. in a notebook).
-    sentiment_method : {"sklearn", "neural", "lexicon"}, optional
+    sentiment_method : {"codebook", "neural", "sklearn", "lexicon"}, optional
         Actor-sentiment method of the tables; default :data:`FIGURES_SENTIMENT_METHOD`.
+    threat_method : {"model", "rules"}, optional
+        Threat frames and roles; default :data:`FIGURES_THREAT_METHOD`.
     analysis : str or Path, optional
         The output folder of ``toolkit analyze`` on the same corpus: its tables are read instead
         of rebuilt where their keys match (see :class:`AnalysisTables`).
@@ -735,7 +774,8 @@ def make_figures(corpus: str | Path = "corpus", out: str | Path = "figures", *,
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables = tables or AnalysisTables(corpus, progress=progress, use_cache=use_cache,
-                                      sentiment_method=sentiment_method, analysis=analysis)
+                                      sentiment_method=sentiment_method,
+                                      threat_method=threat_method, analysis=analysis)
     written: dict[str, Path] = {}
     timings: dict[str, float] = {}
     t_all = time.perf_counter()
@@ -779,15 +819,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--no-cache", action="store_true", help="recompute every table")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.add_argument("--sentiment-method", default=FIGURES_SENTIMENT_METHOD,
-                   choices=["sklearn", "neural", "lexicon"],
-                   help=f"actor-sentiment method (default {FIGURES_SENTIMENT_METHOD}: fast enough "
-                        "to rebuild every figure on each change)")
+                   choices=["codebook", "neural", "sklearn", "lexicon"],
+                   help=f"actor-sentiment method (default {FIGURES_SENTIMENT_METHOD})")
+    p.add_argument("--threat-method", default=FIGURES_THREAT_METHOD, choices=["model", "rules"],
+                   help=f"threat frames and roles (default {FIGURES_THREAT_METHOD})")
     args = p.parse_args(argv)
     names = None if not args.only else [s.strip() for s in args.only.split(",") if s.strip()]
     t = time.perf_counter()
     written = make_figures(args.corpus, args.out, progress=not args.quiet,
                            use_cache=not args.no_cache, names=names,
-                           sentiment_method=args.sentiment_method, analysis=args.analysis)
+                           sentiment_method=args.sentiment_method,
+                           threat_method=args.threat_method, analysis=args.analysis)
     if not args.quiet:
         print(f"wrote {len(written)} figures to {args.out} in {time.perf_counter() - t:.0f} s",
               file=sys.stderr)

@@ -58,6 +58,8 @@ from toolkit.resources import data_path
 from toolkit.targets import as_list, validate_targets
 
 __all__ = [
+    "ACTOR_METHODS",
+    "DEFAULT_ACTOR_METHOD",
     "DEFAULT_METHOD",
     "LABELS",
     "METHODS",
@@ -83,6 +85,12 @@ LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 METHODS: tuple[str, str, str] = ("neural", "sklearn", "lexicon")
 DEFAULT_METHOD = "neural"
 Method = Literal["neural", "sklearn", "lexicon"]
+
+#: Valid values of :func:`actor_sentiment`'s ``method``: the codebook model (the default, see
+#: :mod:`toolkit.sentiment.codebook`) and the target-sentiment models of :data:`METHODS`.
+ACTOR_METHODS: tuple[str, ...] = ("codebook", *METHODS)
+DEFAULT_ACTOR_METHOD = "codebook"
+ActorMethod = Literal["codebook", "neural", "sklearn", "lexicon"]
 
 #: Class counts ``(negative, neutral, positive)`` of the NewsMTSC training split the neural model
 #: was fine-tuned on (``toolkit/data/newsmtsc/train.jsonl``; class-boosted: positive and negative
@@ -1032,11 +1040,12 @@ def actor_sentiment(
     sentences: pd.DataFrame,
     mentions: pd.DataFrame,
     *,
-    method: Method = DEFAULT_METHOD,
+    method: ActorMethod = DEFAULT_ACTOR_METHOD,
     progress: bool = True,
     prior_correction: bool = True,
     roles: pd.DataFrame | None = None,
     speakers: pd.Series | Mapping[Any, Any] | None = None,
+    scores: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """How each sentence portrays each actor it mentions (the *actor sentiment* table).
 
@@ -1053,7 +1062,12 @@ def actor_sentiment(
     mentions : DataFrame
         The mentions table (``doc_id``, ``sent_id``, ``actor``, ``start``, ``end``; ``surface``
         is checked against the text when present). Offsets are into the document text.
-    method : {"neural", "sklearn", "lexicon"}, default "neural"
+    method : {"codebook", "neural", "sklearn", "lexicon"}, default "codebook"
+        ``"codebook"``: the codebook model's actor sentiment head
+        (:func:`toolkit.sentiment.codebook.sentiment_from_scores`), which reads each actor once
+        per sentence over all its mentions, with the speaker flag, and was trained on the
+        codebook's labels, so ``prior_correction`` and ``roles`` do not apply to it. The others
+        score each mention with a NewsMTSC target-sentiment model (:data:`METHODS`).
     progress : bool, default True
     prior_correction : bool, default True
         Re-weight the mention probabilities from the model's training prior to the real-world
@@ -1070,7 +1084,12 @@ def actor_sentiment(
         The actor each document speaks for, by ``doc_id``
         (:func:`toolkit.actors.speaker_actors`). When given, a speaker's mention of itself
         without a threat role is labelled ``neutral`` (:func:`apply_self_portrayal`, the
-        codebook's convention). Default: no self-portrayal step.
+        codebook's convention). Default: no self-portrayal step. With ``method="codebook"``
+        the speakers are the model's speaker flag.
+    scores : DataFrame, optional
+        ``method="codebook"`` only: the scores of the same sentences from
+        :func:`toolkit.codebook.codebook_scores`, if already computed (the model is not run
+        again).
 
     Returns
     -------
@@ -1101,9 +1120,16 @@ def actor_sentiment(
     [{'actor': 'RUS', 'n_mentions': 1, 'label': 'negative'},
      {'actor': 'UKR', 'n_mentions': 1, 'label': 'positive'}]
     """
-    check_choice("method", method, METHODS)
+    check_choice("method", method, ACTOR_METHODS)
     _require(sentences, ["doc_id", "sent_id", "start", "end", "text"], "sentences")
     _require(mentions, ["doc_id", "sent_id", "actor", "start", "end"], "mentions")
+    if method == "codebook":
+        from toolkit.codebook.scores import codebook_scores
+        from toolkit.sentiment.codebook import sentiment_from_scores
+
+        if scores is None:
+            scores = codebook_scores(sentences, mentions, speakers=speakers, progress=progress)
+        return sentiment_from_scores(scores)
     if not len(mentions):
         out = pd.DataFrame({c: pd.Series(dtype=float) for c in ACTOR_SENTIMENT_COLUMNS})
         for c, dt in (("doc_id", mentions["doc_id"].dtype), ("sent_id", "int64"),

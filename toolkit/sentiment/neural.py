@@ -329,14 +329,9 @@ class NeuralTargetSentiment:
         return Path(self.model_dir) if self.model_dir is not None else default_model_dir()
 
     def _jobs(self) -> int:
-        if self.n_jobs is not None:
-            if int(self.n_jobs) < 1:
-                raise ValueError(f"n_jobs must be at least 1, got {self.n_jobs!r}")
-            return int(self.n_jobs)
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # not on Linux
-            return max(1, os.cpu_count() or 1)
+        from toolkit.parallel import resolve_jobs
+
+        return resolve_jobs(self.n_jobs)
 
     def _broken(self, path: Path, reason: str) -> ModelNotFoundError:
         return ModelNotFoundError(

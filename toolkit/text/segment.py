@@ -296,6 +296,10 @@ def _word_tokenizer():
     return FastNLTKWordTokenizer()
 
 
+#: The word tokenizer of :func:`tokens`, built once per process and then reused.
+default_word_tokenizer = _word_tokenizer
+
+
 def _is_abbreviation(tok: str) -> bool:
     core = tok[:-1].lower()
     return "." in core or core in punkt_tokenizer()._params.abbrev_types or len(core) == 1

@@ -44,9 +44,10 @@ on ``corpus/`` documents do (see :mod:`toolkit.topics`).
 
 The reference for coherence
 ---------------------------
-The returned object also holds :class:`toolkit.coherence.Reference` texts: per *document*, the
-sequence of its terms after steps 1-2 (and phrase joining) but before the ``min_df``/``max_df``
-pruning. :func:`toolkit.coherence.npmi` slides its windows over these sequences.
+The returned object also holds :class:`toolkit.topics.reference.Reference` texts: per
+*document*, the sequence of its terms after steps 1-2 (and phrase joining) but before the
+``min_df``/``max_df`` pruning. :func:`toolkit.coherence.npmi` slides its windows over these
+sequences.
 """
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ import scipy.sparse as sp
 
 from toolkit.errors import TopicsTooSmallError, check_choice
 from toolkit.resources import data_path
+from toolkit.topics.reference import Reference
 
 UNITS = ("document", "turn", "paragraph")
 STOPWORD_LISTS = ("default", "nltk", "none")
@@ -100,7 +102,7 @@ class DocumentTermMatrix:
         ``unit="turn"`` ``speaker``, for ``unit="paragraph"`` ``para_id`` and ``speaker``.
     unit : str
         ``"document"``, ``"turn"`` or ``"paragraph"``.
-    reference : toolkit.coherence.Reference
+    reference : toolkit.topics.reference.Reference
         Per-document term sequences for coherence (see the module docstring).
     params : dict
         The settings that built the matrix.
@@ -282,8 +284,6 @@ def dtm(
     >>> m.vocabulary.tolist(), m.matrix.toarray().tolist()
     (['met', 'russia', 'threatens', 'ukraine'], [[0, 1, 1, 1], [1, 1, 0, 1]])
     """
-    from toolkit.coherence import Reference
-
     check_choice("unit", unit, UNITS)
     needed = ["doc_id", "sent_id", "token_id", "lower", "is_word"]
     missing = [c for c in needed if c not in tokens.columns]
@@ -429,8 +429,6 @@ def _sorted(a: np.ndarray) -> bool:
 
 
 def _reference_unsorted(term, d, vocab, doc_ids):
-    from toolkit.coherence import Reference
-
     order = np.argsort(d, kind="stable")
     d = d[order]
     return Reference(term[order].astype(np.int32),

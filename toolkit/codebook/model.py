@@ -1,0 +1,580 @@
+"""A learned model of the codebook: threat framing per sentence, threat role and sentiment per actor.
+
+One fine-tuned MiniLM encoder pass per sentence serves every head and every actor of the sentence
+(``scripts/train_codebook.py`` trains it on ``toolkit/data/eval/threat_train.jsonl``, the codebook's
+train split, and exports it to ONNX with the heads inside the graph):
+
+- sentence heads, from the mean of the encoder's states over the *sentence* tokens: ``threat``
+  (probability that the sentence is a threat frame), ``threat_type`` (military, nuclear, hybrid,
+  terrorism, economic, other) and ``horizon`` (present, future, past);
+- actor heads, from ``[sentence mean ; mean over the wordpieces of all the actor's mentions in the
+  sentence ; 1 if the actor is the document's speaker else 0]``: ``role`` (source, referent, none)
+  and codebook ``sentiment`` (negative, neutral, positive: a victim of aggression is positive, a
+  threat source negative, a speaker's own actor usually neutral, see the codebook);
+- a NewsMTSC-convention sentiment head on the same actor features (``newsmtsc``, a linear head
+  fitted on the frozen encoder; not used by :class:`CodebookModel`'s default outputs but returned
+  as ``newsmtsc_p_*`` columns).
+
+The model input is ``[CLS] sentence [SEP]`` (or, for a model trained with context, ``[CLS]
+sentence [SEP] end of the previous sentence [SEP] start of the next sentence [SEP]``; see
+``config.json``: ``context``). The shipped files are in ``toolkit/data/codebook/``:
+``model.onnx``, ``tokenizer.json``, ``config.json`` (labels, window, threshold, heads) and
+``provenance.json`` (base weights and data hashes, commit, cross-validation and dev scores).
+
+Long sentences
+--------------
+A sentence with more wordpieces than the window (``max_length`` minus the special tokens and the
+context budget) is cut: the sentence heads read its first window only. An actor whose mention
+wordpieces all lie in that first window is scored on it; any other actor gets its own encoder pass
+on a window *around its mentions* (from its first to its last mention piece, the remaining budget
+split between left and right context, as :func:`toolkit.sentiment.neural.encode_targets` does; if
+its mentions span more than a window, the pieces after the first window's worth are dropped).
+
+Reproducible scores
+-------------------
+The encoder's weights are int8 with dynamic quantization (if the export kept it; ``config.json``:
+``quantized``), which computes the activations' scale per call over the whole input tensor. So
+every sentence (every encoder input) runs in its own call, several calls side by side on a thread
+pool (``n_jobs``): a sentence's probabilities depend only on the sentence, its context and its
+targets, never on the other sentences of the batch or on the order. The heads are float32.
+
+Only ``onnxruntime``, ``tokenizers``, ``numpy`` and ``pandas`` are needed at runtime.
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from toolkit.errors import ModelNotFoundError
+from toolkit.resources import data_path
+
+__all__ = [
+    "HORIZONS",
+    "ROLES",
+    "SENTIMENTS",
+    "THREAT_TYPES",
+    "CodebookModel",
+    "default_model_dir",
+    "encode_sentence",
+    "get_codebook_model",
+    "pad_units",
+]
+
+#: Column orders of the heads' outputs (as in ``config.json``).
+THREAT_TYPES: tuple[str, ...] = ("military", "nuclear", "hybrid", "terrorism", "economic", "other")
+HORIZONS: tuple[str, ...] = ("present", "future", "past")
+ROLES: tuple[str, ...] = ("source", "referent", "none")
+SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
+
+_REBUILD_HINT = 'rebuild it with `make model`, or use the rule-based stages with method="rules"'
+
+_GRAPH_INPUTS = ("input_ids", "attention_mask", "sentence_mask", "target_mask", "target_row",
+                 "target_speaker")
+
+
+def default_model_dir() -> Path:
+    """Directory of the shipped model (``toolkit/data/codebook``)."""
+    return data_path("codebook")
+
+
+# --------------------------------------------------------------------------- encoding (shared with
+# scripts/train_codebook.py, so training and runtime build the inputs in exactly the same way)
+
+
+def _window(n_pre: int, n_tgt: int, n_post: int, budget: int) -> tuple[int, int, int]:
+    """How many left-context, target and right-context pieces fit in ``budget`` pieces."""
+    keep_tgt = min(n_tgt, budget)
+    rest = budget - keep_tgt
+    left = min(n_pre, rest // 2)
+    right = min(n_post, rest - left)
+    left = min(n_pre, rest - right)
+    return left, keep_tgt, right
+
+
+def _context_ids(tokenizer: Any, before: str | None, after: str | None, context: int,
+                 sep: int) -> list[int]:
+    """``end of before [SEP] start of after [SEP]`` within ``context`` pieces (both separators
+    included), or ``[]`` without context."""
+    if context <= 0:
+        return []
+    b = tokenizer.encode(before or "", add_special_tokens=False).ids if before else []
+    a = tokenizer.encode(after or "", add_special_tokens=False).ids if after else []
+    budget = max(0, context - 2)
+    nb = min(len(b), budget // 2)
+    na = min(len(a), budget - nb)
+    nb = min(len(b), budget - na)
+    return [*(b[len(b) - nb:] if nb else []), sep, *a[:na], sep]
+
+
+def encode_sentence(
+    tokenizer: Any,
+    sentence: str,
+    targets: Sequence[Sequence[tuple[int, int]]] = (),
+    *,
+    max_length: int,
+    special_ids: dict[str, int],
+    before: str | None = None,
+    after: str | None = None,
+    context: int = 0,
+) -> list[dict[str, Any]]:
+    """The model inputs ("units") of one sentence and its targets.
+
+    Parameters
+    ----------
+    tokenizer : tokenizers.Tokenizer
+        The fast tokenizer, with padding and truncation switched off.
+    sentence : str
+        The sentence (not empty).
+    targets : sequence of sequences of (start, end)
+        For each target (actor), the character spans of all its mentions in ``sentence``.
+    max_length : int
+        Window in wordpieces, including ``[CLS]``, ``[SEP]`` and the context.
+    special_ids : dict
+        Ids of ``cls`` and ``sep``.
+    before, after : str, optional
+        The neighbouring sentences (read only if ``context > 0``).
+    context : int, default 0
+        Wordpieces of context (both separators included) after the sentence.
+
+    Returns
+    -------
+    list of dict
+        The first unit is the *main* one (``main=True``: the sentence heads read it); the others
+        are windows around targets that do not fit in the main one. Each unit has ``ids``,
+        ``sentence_mask`` (1 on the sentence's pieces), ``targets`` (indices into ``targets``)
+        and ``target_masks`` (one 0/1 list per target, over ``ids``).
+    """
+    cls, sep = int(special_ids["cls"]), int(special_ids["sep"])
+    ctx = _context_ids(tokenizer, before, after, context, sep)
+    budget = max_length - 2 - len(ctx)
+    if budget < 8:
+        raise ValueError(f"max_length {max_length} leaves fewer than 8 pieces for the sentence")
+    enc = tokenizer.encode(sentence, add_special_tokens=False)
+    ids, offs = enc.ids, enc.offsets
+    n = len(ids)
+    pieces: list[list[int]] = []
+    for spans in targets:
+        ks = sorted({k for a, b in spans for k, (o0, o1) in enumerate(offs)
+                     if o1 > a and o0 < b and o1 > o0})
+        if not ks:  # no wordpiece in the spans: the piece at the first span's position
+            a0 = min(a for a, _ in spans) if spans else 0
+            ks = [min(max(n - 1, 0), sum(1 for o0, _ in offs if o0 < a0))]
+        pieces.append(ks)
+
+    def unit(lo: int, hi: int, tix: list[int], main: bool) -> dict[str, Any]:
+        seq = [cls, *ids[lo:hi], sep, *ctx]
+        smask = [0] + [1] * (hi - lo) + [0] * (1 + len(ctx))
+        tmasks = []
+        for t in tix:
+            m = [0] * len(seq)
+            for k in pieces[t]:
+                if lo <= k < hi:
+                    m[1 + k - lo] = 1
+            if not any(m):  # cannot happen for a well-built window; pool [CLS] rather than nothing
+                m[0] = 1
+            tmasks.append(m)
+        return {"ids": seq, "sentence_mask": smask, "targets": tix, "target_masks": tmasks,
+                "main": main}
+
+    hi0 = min(n, budget)
+    inside = [t for t, ks in enumerate(pieces) if ks[-1] < hi0]
+    units = [unit(0, hi0, inside, True)]
+    # The other targets, in order of their first piece, grouped greedily while the group's pieces
+    # (first to last) fit in one window; one window around each group.
+    rest = sorted((t for t, ks in enumerate(pieces) if ks[-1] >= hi0),
+                  key=lambda t: (pieces[t][0], t))
+    groups: list[list[int]] = []
+    for t in rest:
+        if groups:
+            g = groups[-1]
+            first = min(pieces[x][0] for x in g + [t])
+            last = max(pieces[x][-1] for x in g + [t])
+            if last - first + 1 <= budget:
+                g.append(t)
+                continue
+        groups.append([t])
+    for g in groups:
+        first = min(pieces[x][0] for x in g)
+        last = max(pieces[x][-1] for x in g)
+        left, keep, right = _window(first, last - first + 1, n - last - 1, budget)
+        lo = first - left
+        hi = first + keep + right if keep == last - first + 1 else first + keep
+        units.append(unit(lo, hi, sorted(g), False))
+    return units
+
+
+def pad_units(units: Sequence[dict[str, Any]], pad_id: int = 0,
+              speaker: Sequence[Sequence[float]] | None = None) -> dict[str, np.ndarray]:
+    """Pad units to the longest one: the graph inputs of one call.
+
+    ``target_row`` maps each target-mask row to its unit's row; a unit without targets gets no
+    target row (the caller adds a dummy row if the call would have none). ``speaker[u][j]`` is
+    the speaker flag of unit ``u``'s ``j``-th target (default 0).
+    """
+    n = len(units)
+    width = max(len(u["ids"]) for u in units)
+    input_ids = np.full((n, width), pad_id, dtype=np.int64)
+    attention = np.zeros((n, width), dtype=np.int64)
+    smask = np.zeros((n, width), dtype=np.float32)
+    tmask, trow, tspk = [], [], []
+    for i, u in enumerate(units):
+        L = len(u["ids"])
+        input_ids[i, :L] = u["ids"]
+        attention[i, :L] = 1
+        smask[i, :L] = u["sentence_mask"]
+        for j, m in enumerate(u["target_masks"]):
+            row = np.zeros(width, dtype=np.float32)
+            row[: len(m)] = m
+            tmask.append(row)
+            trow.append(i)
+            tspk.append(float(speaker[i][j]) if speaker is not None else 0.0)
+    return {
+        "input_ids": input_ids,
+        "attention_mask": attention,
+        "sentence_mask": smask,
+        "target_mask": (np.stack(tmask) if tmask else np.zeros((0, width), dtype=np.float32)),
+        "target_row": np.array(trow, dtype=np.int64),
+        "target_speaker": np.array(tspk, dtype=np.float32).reshape(-1, 1),
+    }
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class CodebookModel(BaseEstimator):
+    """Threat framing, threat type and horizon per sentence; role and sentiment per actor.
+
+    Follows the scikit-learn estimator contract where it makes sense: ``__init__`` only stores
+    parameters, learned/loaded state ends in ``_`` and is created by :meth:`load` (called by the
+    first prediction). The model is pretrained; :meth:`fit` only loads it.
+
+    Parameters
+    ----------
+    model_dir : str or Path, optional
+        Directory with ``model.onnx``, ``tokenizer.json`` and ``config.json``. Default: the
+        shipped model, ``toolkit/data/codebook``.
+    n_jobs : int, optional
+        Encoder calls (one per sentence) run concurrently from a thread pool, each on one
+        onnxruntime thread. Default: the number of CPU cores this process may use. The results do
+        not depend on it.
+    progress : bool, default True
+        Show a ``tqdm`` progress bar for jobs of more than 64 sentences.
+
+    Attributes
+    ----------
+    config_ : dict
+        The model's ``config.json``.
+    threshold_ : float
+        Threat threshold calibrated on the dev split (``config.json``): ``threat`` is
+        ``threat_p >= threshold_``.
+    session_ : onnxruntime.InferenceSession
+    tokenizer_ : tokenizers.Tokenizer
+
+    Examples
+    --------
+    >>> m = CodebookModel(progress=False)
+    >>> s = "Russia launched a missile attack on Ukraine."
+    >>> sent, tgt = m.predict([s], targets=[[("RUS", [(0, 6)]), ("UKR", [(35, 42)])]])
+    >>> tgt["role"].tolist()
+    ['source', 'referent']
+    """
+
+    def __init__(self, model_dir: str | os.PathLike | None = None, *, n_jobs: int | None = None,
+                 progress: bool = True) -> None:
+        self.model_dir = model_dir
+        self.n_jobs = n_jobs
+        self.progress = progress
+
+    def set_params(self, **params: Any) -> CodebookModel:
+        """Set constructor parameters (scikit-learn's); a changed ``model_dir`` or ``n_jobs``
+        forces a reload."""
+        super().set_params(**params)
+        if {"model_dir", "n_jobs"} & set(params):
+            self.__dict__.pop("session_", None)
+        return self
+
+    # -- loading ---------------------------------------------------------------------------------
+    def _dir(self) -> Path:
+        return Path(self.model_dir) if self.model_dir is not None else default_model_dir()
+
+    def _jobs(self) -> int:
+        from toolkit.parallel import resolve_jobs
+
+        return resolve_jobs(self.n_jobs)
+
+    def _broken(self, path: Path, reason: str) -> ModelNotFoundError:
+        return ModelNotFoundError(f"the codebook model file {path} is {reason}; {_REBUILD_HINT}")
+
+    def load(self) -> CodebookModel:
+        """Load the tokenizer, the config and the ONNX session (once per instance).
+
+        Raises
+        ------
+        ModelNotFoundError
+            A model file is missing or corrupted (the message says to run ``make model`` or to
+            use ``method="rules"``).
+        """
+        if "session_" in self.__dict__:
+            return self
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        d = self._dir()
+        paths = {name: d / name for name in ("config.json", "tokenizer.json", "model.onnx")}
+        for p in paths.values():
+            if not p.is_file():
+                raise self._broken(p, "missing")
+        try:
+            config = json.loads(paths["config.json"].read_text(encoding="utf-8"))
+            labels = config["labels"]
+            ok = (tuple(labels["threat_type"]) == THREAT_TYPES
+                  and tuple(labels["horizon"]) == HORIZONS and tuple(labels["role"]) == ROLES
+                  and tuple(labels["sentiment"]) == SENTIMENTS)
+            special = {k: int(v) for k, v in config["special_ids"].items()}
+            threshold = float(config["threshold"])
+            int(config["max_length"])
+            int(config.get("context", 0))
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise self._broken(paths["config.json"], f"corrupted ({err!r})") from None
+        if not ok:
+            raise self._broken(paths["config.json"], f"for other labels {labels}")
+        try:
+            tokenizer = Tokenizer.from_file(str(paths["tokenizer.json"]))
+        except Exception as err:  # noqa: BLE001 - tokenizers raises a bare Exception
+            raise self._broken(paths["tokenizer.json"], f"corrupted ({err})") from None
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        expected = config.get("model_sha256")
+        if expected:
+            h = hashlib.sha256()
+            with open(paths["model.onnx"], "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+            if h.hexdigest() != expected:
+                raise self._broken(
+                    paths["model.onnx"], "corrupted (its SHA-256 does not match config.json)")
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = 1 if self._jobs() > 1 else 0
+        opts.log_severity_level = 3
+        try:
+            session = ort.InferenceSession(str(paths["model.onnx"]), sess_options=opts,
+                                           providers=["CPUExecutionProvider"])
+        except Exception as err:  # noqa: BLE001 - onnxruntime raises several exception types
+            raise self._broken(paths["model.onnx"], f"corrupted ({err})") from None
+        self.config_ = config
+        self.tokenizer_ = tokenizer
+        self.special_ids_ = special
+        self.threshold_ = threshold
+        self.input_names_ = [i.name for i in session.get_inputs()]
+        self.output_names_ = [o.name for o in session.get_outputs()]
+        self.session_ = session
+        return self
+
+    def fit(self, X: Any = None, y: Any = None) -> CodebookModel:
+        """The model is pretrained: only loads it and returns ``self``."""
+        return self.load()
+
+    # -- prediction ------------------------------------------------------------------------------
+    def predict(
+        self,
+        sentences: Sequence[str],
+        before: Sequence[str | None] | None = None,
+        after: Sequence[str | None] | None = None,
+        targets: Sequence[Sequence[tuple[str, Sequence[tuple[int, int]]]]] | None = None,
+        speakers: Sequence[str | None] | None = None,
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Score sentences and the actors mentioned in them.
+
+        Parameters
+        ----------
+        sentences : sequence of str
+            The sentences. An empty (or whitespace-only) sentence gets ``threat_p`` 0, no
+            threat, no type or horizon (``None``, probabilities 0) and no target rows, without
+            an encoder call (its targets, if any, are ignored).
+        before, after : sequences of str or None, optional
+            The neighbouring sentences (used only by a model trained with context).
+        targets : sequence of lists of (actor_id, [(start, end), ...]), optional
+            For sentence ``i``, each actor and the character spans of all its mentions in the
+            sentence (``sentence[start:end]``). An actor listed twice is scored twice.
+        speakers : sequence of str or None, optional
+            The actor each sentence's document speaks for (a UN speech's state, ``"USA"`` for
+            White House texts): that actor's rows get the speaker flag the model was trained with.
+
+        Returns
+        -------
+        sentences_df : DataFrame
+            One row per sentence: ``sentence`` (index), ``threat_p``, ``threat`` (bool, at the
+            calibrated threshold), ``threat_type``, ``threat_type_p``, ``horizon``,
+            ``horizon_p``, ``n_units`` (encoder calls).
+        targets_df : DataFrame
+            One row per target: ``sentence`` (index of its sentence), ``actor``, ``role``,
+            ``role_p_source``, ``role_p_referent``, ``role_p_none``, ``sentiment``,
+            ``p_negative``, ``p_neutral``, ``p_positive`` and, if the model has it,
+            ``newsmtsc_p_negative/neutral/positive``. ``role`` is the most probable role,
+            except that in a sentence below the threat threshold every role is ``none`` (as the
+            codebook codes non-threat sentences); the probabilities are the head's.
+
+        Raises
+        ------
+        ValueError
+            Inputs of different lengths, a non-string sentence, or a span outside its sentence.
+        """
+        sents = list(sentences)
+        n = len(sents)
+
+        def seq(name: str, v: Any, default: Any) -> list:
+            if v is None:
+                return [default] * n
+            v = list(v)
+            if len(v) != n:
+                raise ValueError(f"{name} has {len(v)} entries for {n} sentences")
+            return v
+
+        before_l, after_l = seq("before", before, None), seq("after", after, None)
+        targets_l, speakers_l = seq("targets", targets, []), seq("speakers", speakers, None)
+        for i, s in enumerate(sents):
+            if not isinstance(s, str):
+                raise ValueError(f"sentence {i}: must be a string, got {type(s).__name__}")
+            if not s.strip():  # an empty sentence's targets are ignored
+                continue
+            for t in targets_l[i] or []:
+                actor, spans = t
+                for a, b in spans:
+                    if not (0 <= int(a) < int(b) <= len(s)):
+                        raise ValueError(f"sentence {i}, actor {actor!r}: span [{a}, {b}) is "
+                                         f"empty or outside the sentence (length {len(s)})")
+        self.load()
+        cfg = self.config_
+        max_length, context = int(cfg["max_length"]), int(cfg.get("context", 0))
+        pad = self.special_ids_.get("pad", 0)
+        work = [i for i, s in enumerate(sents) if s.strip()]
+
+        sent_rows: list[dict[str, Any]] = [
+            {"threat_p": 0.0, "threat_type": None, "threat_type_p": 0.0, "horizon": None,
+             "horizon_p": 0.0, "n_units": 0} for _ in range(n)]
+        tgt_out: dict[int, list[dict[str, Any] | None]] = {
+            i: [None] * len(targets_l[i] or []) for i in work}
+        has_nm = "newsmtsc" in self.output_names_
+        lock = threading.Lock()
+
+        from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+        from tqdm.auto import tqdm
+
+        def run(i: int, bar: Any) -> None:
+            tl = list(targets_l[i] or [])
+            spk = speakers_l[i]
+            units = encode_sentence(
+                self.tokenizer_, sents[i], [[(int(a), int(b)) for a, b in sp] for _, sp in tl],
+                max_length=max_length, special_ids=self.special_ids_, before=before_l[i],
+                after=after_l[i], context=context)
+            for u in units:
+                flags = [[1.0 if (spk is not None and tl[t][0] == spk) else 0.0
+                          for t in u["targets"]]]
+                feed = pad_units([u], pad_id=pad, speaker=flags)
+                dummy = len(u["targets"]) == 0
+                if dummy:  # the graph wants at least one target row
+                    feed["target_mask"] = feed["sentence_mask"].copy()
+                    feed["target_row"] = np.zeros(1, dtype=np.int64)
+                    feed["target_speaker"] = np.zeros((1, 1), dtype=np.float32)
+                feed = {k: v for k, v in feed.items() if k in self.input_names_}
+                res = dict(zip(self.output_names_, self.session_.run(self.output_names_, feed)))
+                if u["main"]:
+                    tp = float(_sigmoid(res["threat"].astype(np.float64).reshape(-1))[0])
+                    ty = _softmax(res["threat_type"].astype(np.float64))[0]
+                    ho = _softmax(res["horizon"].astype(np.float64))[0]
+                    sent_rows[i].update(
+                        threat_p=tp, threat_type=THREAT_TYPES[int(ty.argmax())],
+                        threat_type_p=float(ty.max()), horizon=HORIZONS[int(ho.argmax())],
+                        horizon_p=float(ho.max()))
+                sent_rows[i]["n_units"] += 1
+                if dummy:
+                    continue
+                ro = _softmax(res["role"].astype(np.float64))
+                se = _softmax(res["sentiment"].astype(np.float64))
+                nm = _softmax(res["newsmtsc"].astype(np.float64)) if has_nm else None
+                for j, t in enumerate(u["targets"]):
+                    row = {"actor": tl[t][0],
+                           **{f"role_p_{r}": float(ro[j, k]) for k, r in enumerate(ROLES)},
+                           "sentiment": SENTIMENTS[int(se[j].argmax())],
+                           **{f"p_{s}": float(se[j, k]) for k, s in enumerate(SENTIMENTS)}}
+                    if nm is not None:
+                        row.update({f"newsmtsc_p_{s}": float(nm[j, k])
+                                    for k, s in enumerate(SENTIMENTS)})
+                    row["_role"] = ROLES[int(ro[j].argmax())]
+                    tgt_out[i][t] = row
+            with lock:
+                bar.update(1)
+
+        if work:
+            # Longest first: the pool ends on the shortest sentences.
+            order = sorted(work, key=lambda i: -len(sents[i]))
+            with tqdm(total=len(work), desc="codebook model", unit="sentence", leave=False,
+                      disable=(not self.progress) or len(work) <= 64) as bar, \
+                    ThreadPoolExecutor(min(self._jobs(), len(work))) as pool:
+                futures = [pool.submit(run, i, bar) for i in order]
+                wait(futures, return_when=FIRST_EXCEPTION)
+                pool.shutdown(cancel_futures=True)
+                for f in futures:
+                    if not f.cancelled():
+                        f.result()
+
+        scols = ["threat_p", "threat_type", "threat_type_p", "horizon", "horizon_p", "n_units"]
+        sdf = pd.DataFrame(sent_rows, columns=scols).astype(
+            {"threat_p": "float64", "threat_type_p": "float64", "horizon_p": "float64",
+             "n_units": "int64"})
+        for c in ("threat_type", "horizon"):  # None (not NaN) for empty sentences
+            sdf[c] = pd.Series([r[c] for r in sent_rows], index=sdf.index, dtype=object)
+        sdf.insert(1, "threat", sdf["threat_p"] >= self.threshold_)
+        sdf.index.name = "sentence"
+        rows = []
+        for i in work:
+            threat = bool(sdf.at[i, "threat"])
+            for row in tgt_out[i]:
+                r = dict(row)
+                role = r.pop("_role")
+                r = {"sentence": i, "actor": r.pop("actor"),
+                     "role": role if threat else "none", **r}
+                rows.append(r)
+        cols = (["sentence", "actor", "role"] + [f"role_p_{r}" for r in ROLES] + ["sentiment"]
+                + [f"p_{s}" for s in SENTIMENTS]
+                + ([f"newsmtsc_p_{s}" for s in SENTIMENTS] if has_nm else []))
+        tdf = pd.DataFrame(rows, columns=cols)
+        return sdf, tdf
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(model_dir: str | None) -> CodebookModel:
+    return CodebookModel(model_dir, progress=False).load()
+
+
+def get_codebook_model(model_dir: str | os.PathLike | None = None, *,
+                       progress: bool = True) -> CodebookModel:
+    """The model in ``model_dir`` (default: the shipped one), loaded once per process.
+
+    The stages and the chunked engines call this, so every chunk a process runs reuses one
+    onnxruntime session; the returned object is a shallow copy with its own ``progress``.
+    """
+    m = copy.copy(_loaded(None if model_dir is None else str(Path(model_dir).resolve())))
+    m.progress = progress
+    return m
+
