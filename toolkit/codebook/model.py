@@ -44,19 +44,15 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
-import json
 import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator
 
-from toolkit.errors import ModelNotFoundError
+from toolkit.onnx_model import PretrainedOnnxModel, open_onnx_folder
 from toolkit.resources import data_path
 
 __all__ = [
@@ -259,7 +255,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-class CodebookModel(BaseEstimator):
+class CodebookModel(PretrainedOnnxModel):
     """Threat framing, threat type and horizon per sentence; role and sentiment per actor.
 
     Follows the scikit-learn estimator contract where it makes sense: ``__init__`` only stores
@@ -303,25 +299,8 @@ class CodebookModel(BaseEstimator):
         self.n_jobs = n_jobs
         self.progress = progress
 
-    def set_params(self, **params: Any) -> CodebookModel:
-        """Set constructor parameters (scikit-learn's); a changed ``model_dir`` or ``n_jobs``
-        forces a reload."""
-        super().set_params(**params)
-        if {"model_dir", "n_jobs"} & set(params):
-            self.__dict__.pop("session_", None)
-        return self
-
-    # -- loading ---------------------------------------------------------------------------------
-    def _dir(self) -> Path:
-        return Path(self.model_dir) if self.model_dir is not None else default_model_dir()
-
-    def _jobs(self) -> int:
-        from toolkit.parallel import resolve_jobs
-
-        return resolve_jobs(self.n_jobs)
-
-    def _broken(self, path: Path, reason: str) -> ModelNotFoundError:
-        return ModelNotFoundError(f"the codebook model file {path} is {reason}; {_REBUILD_HINT}")
+    def _default_dir(self) -> Path:
+        return default_model_dir()
 
     def load(self) -> CodebookModel:
         """Load the tokenizer, the config and the ONNX session (once per instance).
@@ -334,52 +313,24 @@ class CodebookModel(BaseEstimator):
         """
         if "session_" in self.__dict__:
             return self
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
 
-        d = self._dir()
-        paths = {name: d / name for name in ("config.json", "tokenizer.json", "model.onnx")}
-        for p in paths.values():
-            if not p.is_file():
-                raise self._broken(p, "missing")
-        try:
-            config = json.loads(paths["config.json"].read_text(encoding="utf-8"))
+        def check(config: dict) -> str | None:
+            # the values load() reads must convert (an error marks the config corrupted)
+            [int(v) for v in config["special_ids"].values()]
+            float(config["threshold"])
+            int(config["max_length"])
+            int(config.get("context", 0))
             labels = config["labels"]
             ok = (tuple(labels["threat_type"]) == THREAT_TYPES
                   and tuple(labels["horizon"]) == HORIZONS and tuple(labels["role"]) == ROLES
                   and tuple(labels["sentiment"]) == SENTIMENTS)
-            special = {k: int(v) for k, v in config["special_ids"].items()}
-            threshold = float(config["threshold"])
-            int(config["max_length"])
-            int(config.get("context", 0))
-        except (ValueError, KeyError, TypeError, AttributeError) as err:
-            raise self._broken(paths["config.json"], f"corrupted ({err!r})") from None
-        if not ok:
-            raise self._broken(paths["config.json"], f"for other labels {labels}")
-        try:
-            tokenizer = Tokenizer.from_file(str(paths["tokenizer.json"]))
-        except Exception as err:  # noqa: BLE001 - tokenizers raises a bare Exception
-            raise self._broken(paths["tokenizer.json"], f"corrupted ({err})") from None
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
-        expected = config.get("model_sha256")
-        if expected:
-            h = hashlib.sha256()
-            with open(paths["model.onnx"], "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            if h.hexdigest() != expected:
-                raise self._broken(
-                    paths["model.onnx"], "corrupted (its SHA-256 does not match config.json)")
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.intra_op_num_threads = 1 if self._jobs() > 1 else 0
-        opts.log_severity_level = 3
-        try:
-            session = ort.InferenceSession(str(paths["model.onnx"]), sess_options=opts,
-                                           providers=["CPUExecutionProvider"])
-        except Exception as err:  # noqa: BLE001 - onnxruntime raises several exception types
-            raise self._broken(paths["model.onnx"], f"corrupted ({err})") from None
+            return None if ok else f"for other labels {labels}"
+
+        config, tokenizer, session = open_onnx_folder(
+            self._dir(), what="the codebook model", hint=_REBUILD_HINT, check_config=check,
+            intra_op_threads=1 if self._jobs() > 1 else 0)
+        special = {k: int(v) for k, v in config["special_ids"].items()}
+        threshold = float(config["threshold"])
         self.config_ = config
         self.tokenizer_ = tokenizer
         self.special_ids_ = special
@@ -388,10 +339,6 @@ class CodebookModel(BaseEstimator):
         self.output_names_ = [o.name for o in session.get_outputs()]
         self.session_ = session
         return self
-
-    def fit(self, X: Any = None, y: Any = None) -> CodebookModel:
-        """The model is pretrained: only loads it and returns ``self``."""
-        return self.load()
 
     # -- prediction ------------------------------------------------------------------------------
     def predict(
@@ -474,13 +421,8 @@ class CodebookModel(BaseEstimator):
         tgt_out: dict[int, list[dict[str, Any] | None]] = {
             i: [None] * len(targets_l[i] or []) for i in work}
         has_nm = "newsmtsc" in self.output_names_
-        lock = threading.Lock()
 
-        from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-
-        from tqdm.auto import tqdm
-
-        def run(i: int, bar: Any) -> None:
+        def run(i: int) -> None:
             tl = list(targets_l[i] or [])
             spk = speakers_l[i]
             units = encode_sentence(
@@ -522,21 +464,12 @@ class CodebookModel(BaseEstimator):
                                     for k, s in enumerate(SENTIMENTS)})
                     row["_role"] = ROLES[int(ro[j].argmax())]
                     tgt_out[i][t] = row
-            with lock:
-                bar.update(1)
 
-        if work:
-            # Longest first: the pool ends on the shortest sentences.
-            order = sorted(work, key=lambda i: -len(sents[i]))
-            with tqdm(total=len(work), desc="codebook model", unit="sentence", leave=False,
-                      disable=(not self.progress) or len(work) <= 64) as bar, \
-                    ThreadPoolExecutor(min(self._jobs(), len(work))) as pool:
-                futures = [pool.submit(run, i, bar) for i in order]
-                wait(futures, return_when=FIRST_EXCEPTION)
-                pool.shutdown(cancel_futures=True)
-                for f in futures:
-                    if not f.cancelled():
-                        f.result()
+        from toolkit.parallel import run_threads
+
+        # Longest first: the pool ends on the shortest sentences.
+        run_threads(run, sorted(work, key=lambda i: -len(sents[i])), n_jobs=self._jobs(),
+                    desc="codebook model", unit="sentence", progress=self.progress)
 
         scols = ["threat_p", "threat_type", "threat_type_p", "horizon", "horizon_p", "n_units"]
         sdf = pd.DataFrame(sent_rows, columns=scols).astype(

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.corpus.reader import (
-    TABLE_SUFFIXES, CorpusNotFoundError, _apply_header, _collection_files,
-    _collections, _empty_row, _file_kind, _finish, _read_speakers, _read_table,
-    _read_text_file, _Report, _table_columns, _unsupported,
+    TABLE_SUFFIXES, CorpusNotFoundError, _collection_files,
+    _collections, _file_kind, _finish, _read_speakers, _read_table,
+    _read_text_file, _Report, _table_columns, _table_rows, _unsupported,
 )
 from toolkit.errors import CorpusError
 
@@ -278,19 +278,8 @@ def _read_parquet_rows(p: Path, report: _Report, batch: Batch, *, text_col: str,
         if batch.start == 0:  # report the file once, not once per chunk
             report.skip(p, missing_text)
         return
-    for i, rec in enumerate(table.to_dict("records"), start=batch.start):
-        rid = str(rec[id_col]) if id_col else str(i)
-        body = rec[text_col]
-        if not isinstance(body, str) or not body.strip():
-            report.skip(p, f"row {i}: empty or missing text in column {text_col!r}")
-            continue
-        row = _empty_row(batch.collection, p, f"{batch.collection}/{batch.rel}#{rid}")
-        _apply_header(row, rec, p, report)
-        if row.pop("_bad", False):
-            continue
-        row["text"] = body
-        row.update({c: rec[c] for c in extra})
-        report.rows.append(row)
+    _table_rows(p, table, report, collection=batch.collection, rel=batch.rel, text_col=text_col,
+                id_col=id_col, extra=extra, start=batch.start)
 
 
 def skipped_frame(docs: pd.DataFrame) -> pd.DataFrame:

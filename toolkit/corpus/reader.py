@@ -416,8 +416,20 @@ def _read_table(p: Path, report: _Report, *, collection: str, rel: str, text_col
             raise CorpusError(f"{p}: {missing_text}")
         report.skip(p, missing_text)
         return
-    for i, rec in enumerate(table.to_dict("records")):
-        line = lines[i] if lines is not None else (i + 2 if suffix == ".csv" else None)
+    _table_rows(p, table, report, collection=collection, rel=rel, text_col=text_col,
+                id_col=id_col, extra=extra,
+                line_of=(lambda i: lines[i]) if lines is not None
+                else (lambda i: i + 2) if suffix == ".csv" else None)
+
+
+def _table_rows(p: Path, table: pd.DataFrame, report: _Report, *, collection: str, rel: str,
+                text_col: str, id_col: str | None, extra: list[str], start: int = 0,
+                line_of=None) -> None:
+    """One document row per record of a table (records numbered from ``start``), or a skip
+    report naming the row (or, with ``line_of(i)``, the file line) for an empty text or a bad
+    header value. Document ids are ``collection/rel#id`` (``id_col``'s value or the number)."""
+    for i, rec in enumerate(table.to_dict("records"), start=start):
+        line = line_of(i) if line_of is not None else None
         where = f"row {i}" if line is None else f"line {line}"
         rid = str(rec[id_col]) if id_col else str(i)
         body = rec[text_col]

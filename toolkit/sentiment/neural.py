@@ -50,17 +50,14 @@ targets of a sentence can get different labels.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from toolkit.errors import ModelNotFoundError
+from toolkit.onnx_model import PretrainedOnnxModel, open_onnx_folder
 from toolkit.resources import data_path
 from toolkit.targets import as_list, validate_targets
 
@@ -223,7 +220,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-class NeuralTargetSentiment:
+class NeuralTargetSentiment(PretrainedOnnxModel):
     """Sentiment towards a target span, from the fine-tuned MiniLM ONNX model.
 
     Follows the scikit-learn estimator contract where it makes sense: ``__init__`` only stores
@@ -302,41 +299,10 @@ class NeuralTargetSentiment:
         self.n_threads = n_threads
         self.n_jobs = n_jobs
 
-    # -- scikit-learn parameter protocol -------------------------------------------------------
-    _PARAMS = ("model_dir", "batch_size", "max_length", "progress", "n_threads", "n_jobs")
+    _reload_params = ("model_dir", "n_threads", "n_jobs")
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """Constructor parameters, as in scikit-learn."""
-        return {k: getattr(self, k) for k in self._PARAMS}
-
-    def set_params(self, **params: Any) -> NeuralTargetSentiment:
-        """Set constructor parameters; a changed ``model_dir``/``n_threads``/``n_jobs`` forces a
-        reload."""
-        for k, v in params.items():
-            if k not in self._PARAMS:
-                raise ValueError(f"invalid parameter {k!r}; valid parameters are: {self._PARAMS}")
-            setattr(self, k, v)
-            if k in ("model_dir", "n_threads", "n_jobs"):
-                self.__dict__.pop("session_", None)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._PARAMS)
-        return f"{type(self).__name__}({args})"
-
-    # -- loading ---------------------------------------------------------------------------------
-    def _dir(self) -> Path:
-        return Path(self.model_dir) if self.model_dir is not None else default_model_dir()
-
-    def _jobs(self) -> int:
-        from toolkit.parallel import resolve_jobs
-
-        return resolve_jobs(self.n_jobs)
-
-    def _broken(self, path: Path, reason: str) -> ModelNotFoundError:
-        return ModelNotFoundError(
-            f"the neural sentiment model file {path} is {reason}; {_REBUILD_HINT}"
-        )
+    def _default_dir(self) -> Path:
+        return default_model_dir()
 
     def load(self) -> NeuralTargetSentiment:
         """Load the tokenizer, the config and the ONNX session (once per instance).
@@ -348,51 +314,19 @@ class NeuralTargetSentiment:
         """
         if "session_" in self.__dict__:
             return self
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
 
-        d = self._dir()
-        paths = {name: d / name for name in ("config.json", "tokenizer.json", "model.onnx")}
-        for p in paths.values():
-            if not p.is_file():
-                raise self._broken(p, "missing")
-        try:
-            config = json.loads(paths["config.json"].read_text(encoding="utf-8"))
+        def check(config: dict) -> str | None:
             labels = tuple(config["labels"])
-            special = config["special_ids"]
+            dict(config["special_ids"])
             int(config["max_length"])
-        except (ValueError, KeyError, TypeError) as err:
-            raise self._broken(paths["config.json"], f"corrupted ({err})") from None
-        if labels != LABELS:
-            raise self._broken(paths["config.json"], f"for other labels {labels}")
-        try:
-            tokenizer = Tokenizer.from_file(str(paths["tokenizer.json"]))
-        except Exception as err:  # noqa: BLE001 - tokenizers raises a bare Exception
-            raise self._broken(paths["tokenizer.json"], f"corrupted ({err})") from None
-        tokenizer.no_padding()
-        tokenizer.no_truncation()
-        expected = config.get("model_sha256")
-        if expected:
-            h = hashlib.sha256()
-            with open(paths["model.onnx"], "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-            if h.hexdigest() != expected:
-                raise self._broken(
-                    paths["model.onnx"], "corrupted (its SHA-256 does not match config.json)"
-                )
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            return None if labels == LABELS else f"for other labels {labels}"
+
         jobs = self._jobs()
-        if self.n_threads or jobs > 1:
-            opts.intra_op_num_threads = int(self.n_threads or 1)
-        opts.log_severity_level = 3
-        try:
-            session = ort.InferenceSession(
-                str(paths["model.onnx"]), sess_options=opts, providers=["CPUExecutionProvider"]
-            )
-        except Exception as err:  # noqa: BLE001 - onnxruntime raises several exception types
-            raise self._broken(paths["model.onnx"], f"corrupted ({err})") from None
+        config, tokenizer, session = open_onnx_folder(
+            self._dir(), what="the neural sentiment model", hint=_REBUILD_HINT,
+            check_config=check,
+            intra_op_threads=int(self.n_threads or 1) if (self.n_threads or jobs > 1) else 0)
+        special = config["special_ids"]
         self.config_ = config
         self.tokenizer_ = tokenizer
         self.input_names_ = [i.name for i in session.get_inputs()]
@@ -402,10 +336,6 @@ class NeuralTargetSentiment:
         self.shares_encoding_ = bool(config.get("shares_encoding", False))
         self.session_ = session
         return self
-
-    def fit(self, X: Any = None, y: Any = None) -> NeuralTargetSentiment:
-        """The model is pretrained: only loads it and returns ``self``."""
-        return self.load()
 
     # -- prediction ------------------------------------------------------------------------------
     def predict_proba(
@@ -460,18 +390,15 @@ class NeuralTargetSentiment:
         else:
             order = np.argsort([len(ids) for ids, _ in items], kind="stable")
             units = [order[i : i + bs] for i in range(0, len(order), bs)][::-1]
-        # Longest first, and each worker takes the next unit only when it is free (the pool's own
-        # FIFO queue): the work ends on the shortest inputs, so no core idles for long at the end
-        # of a chunk (with fixed tasks of 64 targets a corpus sample ran 5% slower in paired runs).
-        from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-
-        from tqdm.auto import tqdm
+        # Longest first, each worker taking the next unit only when it is free: the work ends on
+        # the shortest inputs, so no core idles for long at the end of a chunk (with fixed tasks
+        # of 64 targets a corpus sample ran 5% slower in paired runs).
+        from toolkit.parallel import run_threads
 
         out = np.empty((len(items), 3), dtype=np.float32)
         pad = self.special_ids_.get("pad", 0)
-        lock = threading.Lock()
 
-        def run(idx: np.ndarray, bar: Any) -> None:
+        def run(idx: np.ndarray) -> None:
             feed = pad_batch([items[j] for j in idx], pad_id=pad)
             if share:  # the group's targets have one input: one input row
                 feed["input_ids"] = feed["input_ids"][:1]
@@ -479,21 +406,9 @@ class NeuralTargetSentiment:
             feed = {k: v for k, v in feed.items() if k in self.input_names_}
             (logits,) = self.session_.run(["logits"], feed)
             out[idx] = _softmax(logits.astype(np.float32))
-            with lock:
-                bar.update(len(idx))
 
-        with tqdm(total=len(items), desc="neural sentiment", unit="target", leave=False,
-                  disable=(not self.progress) or len(items) <= 64) as bar, \
-                ThreadPoolExecutor(min(self._jobs(), len(units))) as pool:
-            futures = [pool.submit(run, idx, bar) for idx in units]
-            # The caller sleeps until all are done or one fails (waking it for each finished unit,
-            # as as_completed does, was 7% slower in paired runs); on a failure the queued units
-            # are dropped and the first error is raised.
-            wait(futures, return_when=FIRST_EXCEPTION)
-            pool.shutdown(cancel_futures=True)
-            for future in futures:
-                if not future.cancelled():
-                    future.result()
+        run_threads(run, units, n_jobs=self._jobs(), weights=[len(u) for u in units],
+                    desc="neural sentiment", unit="target", progress=self.progress)
         return out
 
     def predict(
