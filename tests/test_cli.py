@@ -42,6 +42,16 @@ def test_console_script_runs():
     assert "corpus-info" in res.stdout and "analyze" in res.stdout
 
 
+def test_python_dash_m_toolkit_runs_the_cli():
+    res = subprocess.run([sys.executable, "-m", "toolkit", "corpus-info", str(SEED), "--quiet"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "seed" in res.stdout and "skipped files: 0" in res.stdout
+    bad = subprocess.run([sys.executable, "-m", "toolkit", "corpus-info", "no/such/folder"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "no such file or folder" in bad.stderr
+
+
 def test_topics_command_writes_tables_and_rejects_bad_choices(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
     from toolkit import read_corpus
