@@ -144,3 +144,26 @@ def test_analysis_then_figures_builds_every_stage_once(tmp_path, monkeypatch):
                  names=["threat_by_year", "threat_sources_by_year", "threat_types_by_year",
                         "sentiment_by_year"])
     assert dict(EXECUTIONS) == after_analyze
+
+
+def test_keys_do_not_change_when_an_old_module_name_is_imported():
+    """Importing a moved module by its old name (toolkit.MOVED) once replaced the module's spec
+    with the alias's, which has no file: the code hashes, and so every cache key, changed in the
+    middle of a session (the test suite and the notebooks then built the corpus twice)."""
+    import importlib
+    import importlib.util
+    import sys
+
+    import toolkit
+    from toolkit.engine import graph as G
+
+    docs = pd.DataFrame({"doc_id": ["d1"], "text": ["Russia threatens Europe. NATO meets."]})
+    old, new = "toolkit.segment", toolkit.MOVED["toolkit.segment"]
+    G._code_hash.cache_clear()
+    before = GraphRun({"documents": docs}, use_cache=False).key("threat_frames")
+    sys.modules.pop(old, None)
+    alias = importlib.import_module(old)
+    assert alias is sys.modules[new]
+    assert importlib.util.find_spec(new).origin == sys.modules[new].__file__
+    G._code_hash.cache_clear()
+    assert GraphRun({"documents": docs}, use_cache=False).key("threat_frames") == before

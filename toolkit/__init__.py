@@ -56,10 +56,18 @@ class _MovedModules(_abc.MetaPathFinder, _abc.Loader):
         return _util.spec_from_loader(name, self) if name in MOVED else None
 
     def create_module(self, spec):
-        return _importlib.import_module(MOVED[spec.name])
+        module = _importlib.import_module(MOVED[spec.name])
+        self._specs = {**getattr(self, "_specs", {}), spec.name: module.__spec__}
+        return module
 
-    def exec_module(self, module):  # the target module ran already
-        pass
+    def exec_module(self, module):
+        # The target module ran already. The import system has just set its __spec__ to the
+        # alias's (loader: this finder, no origin); give it back its own, or everything that
+        # reads a module's spec (the stage graph's code hashes, pickling, reloads) would see a
+        # module without a file after the first import of an old name.
+        real = self._specs.get(module.__spec__.name)
+        if real is not None:
+            module.__spec__ = real
 
     def get_code(self, name):  # `python -m toolkit.figures` runs the moved module's code
         target = MOVED[name]

@@ -34,6 +34,7 @@ import functools
 import hashlib
 import importlib.util
 import json
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -144,8 +145,12 @@ def data_hash(parts: Sequence[str], root: Path | None = None) -> str:
 def _code_hash(modules: tuple[str, ...]) -> str:
     h = hashlib.sha256()
     for m in sorted(modules):
-        spec = importlib.util.find_spec(m)
-        origin = getattr(spec, "origin", None) if spec else None
+        # the file of the module as imported (a spec found again can differ: see toolkit.MOVED)
+        mod = sys.modules.get(m)
+        origin = getattr(mod, "__file__", None) if mod is not None else None
+        if origin is None:
+            spec = importlib.util.find_spec(m)
+            origin = getattr(spec, "origin", None) if spec else None
         h.update(m.encode() + b"\0")
         if origin and Path(origin).is_file():
             h.update(Path(origin).read_bytes())
