@@ -70,3 +70,35 @@ def test_topics_command_writes_tables_and_rejects_bad_choices(tmp_path, monkeypa
     assert main(["topics", str(small), "--model", "lsa", "--out", str(out), "--quiet"]) == 2
     assert "valid values are: 'nmf', 'lda'" in capsys.readouterr().err
     assert main(["topics", str(small), "--sweep", "a,b", "--out", str(out), "--quiet"]) == 2
+
+
+def test_agreement_command_prints_json_last_and_reports_bad_files(tmp_path, capsys):
+    import json as _json
+
+    from toolkit.resources import data_path
+
+    dev = data_path("eval", "threat_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text("\n".join(dev[:20]) + "\n", encoding="utf-8")
+    rows = [_json.loads(x) for x in dev[:20]]
+    rows[0]["threat"], rows[0]["threat_type"], rows[0]["horizon"] = True, "military", "present"
+    b.write_text("\n".join(_json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    assert main(["agreement", str(a), str(b), "--disagreements", str(tmp_path / "d.csv")]) == 0
+    res = _json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert res["threat"]["n"] == 20 and res["threat"]["agreement"] == 0.95
+    dis = pd.read_csv(tmp_path / "d.csv")
+    # the threat flag, and the type and horizon the second coder gave it
+    assert dis["field"].tolist() == ["threat", "threat_type", "horizon"]
+    assert main(["agreement", str(a)]) == 2
+    assert "two" in capsys.readouterr().err
+
+
+def test_sample_command_writes_a_coding_sample(tmp_path, capsys):
+    import json as _json
+
+    assert main(["sample", str(SEED), "--n", "6", "--out", str(tmp_path / "coding"),
+                 "--quiet"]) == 0
+    res = _json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert res["n"] == 6
+    lines = (tmp_path / "coding" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 6 and all(_json.loads(x)["threat"] is None for x in lines)

@@ -1,6 +1,7 @@
 """The ``toolkit`` command: a thin layer over the package's functions.
 
-Sub-commands: ``corpus-info PATH``, ``analyze PATH --out DIR``, ``topics PATH --out DIR``, ``evaluate newsmtsc|codebook FILE``;
+Sub-commands: ``corpus-info PATH``, ``analyze PATH --out DIR``, ``topics PATH --out DIR``,
+``evaluate newsmtsc|codebook FILE``, ``agreement FILE FILE [...]``, ``sample PATH --out DIR``;
 ``toolkit COMMAND --help`` for each.
 """
 from __future__ import annotations
@@ -80,6 +81,12 @@ def _evaluate(args: argparse.Namespace) -> int:
     return evaluate.cli_evaluate(args)
 
 
+def _agreement(args: argparse.Namespace) -> int:
+    from toolkit.evaluation.agreement import cli_agreement
+
+    return cli_agreement(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="toolkit", description="Discourse analysis toolkit.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -155,8 +162,27 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--threat-method", default="model", choices=["model", "rules"],
                    help="codebook files: threat frames and roles from the model (default) or "
                         "the rules")
+    e.add_argument("--n-boot", type=int, default=None,
+                   help="codebook files: bootstrap resamples of gold sentences for the 95%% "
+                        "intervals of every score (default 1000; 0: none)")
+    e.add_argument("--seed", type=int, default=0,
+                   help="codebook files: random_state of the bootstrap (default 0)")
     e.add_argument("--progress", action="store_true", help="show progress bars")
     e.set_defaults(func=_evaluate)
+
+    from toolkit.evaluation.agreement import add_agreement_arguments
+
+    g = sub.add_parser("agreement", help="agreement of two or more coders' codebook files "
+                                         "(kappa, alpha per field); prints one JSON object last "
+                                         "on standard output")
+    add_agreement_arguments(g)
+    g.set_defaults(func=_agreement)
+
+    from toolkit.evaluation.sample_command import add_sample_arguments
+
+    add_sample_arguments(sub.add_parser(
+        "sample", help="draw a stratified sample of sentences to hand-code (codebook JSONL, CSV, "
+                       "design.json; --label-studio for Label Studio tasks)"))
     return p
 
 
