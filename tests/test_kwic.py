@@ -253,3 +253,26 @@ def test_matcher_agrees_with_naive_scan(texts):
         assert sorted(map(tuple, got[["doc_id", "token_id", "pattern"]].values.tolist())) == \
             sorted(expected)
         assert set(got["keyword"].str.lower()) <= {"war of", "threat", "threats"}
+
+
+def test_a_documents_table_is_tokenized_once_per_corpus():
+    """The second query on the same documents table reuses the token index (memory), and a new
+    process would read its tokens table from the on-disk cache."""
+    import toolkit.instruments.kwic as K
+    from toolkit import read_corpus, tokens
+
+    from pathlib import Path
+
+    docs = read_corpus(Path(__file__).resolve().parents[1] / "corpus" / "seed", progress=False)
+    K.clear_token_indexes()
+    first = kwic(docs, "threat*")
+    assert len(K._INDEXES) == 1
+    index = next(iter(K._INDEXES.values()))
+    second = kwic(docs.copy(), "Russia*")
+    # the copy of the same corpus is served from memory: the same index object, no new entry
+    assert K.as_index(docs.copy())[0] is index and len(K._INDEXES) == 1
+    pd.testing.assert_frame_equal(pd.DataFrame(first), pd.DataFrame(kwic(tokens(docs, progress=False),
+                                                                         "threat*", docs=docs)))
+    assert len(second) == len(kwic(tokens(docs, progress=False), "Russia*"))
+    K.clear_token_indexes()
+    assert K._INDEXES == {}

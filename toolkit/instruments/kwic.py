@@ -41,6 +41,7 @@ from __future__ import annotations
 import fnmatch
 import html
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,8 +52,8 @@ import pandas as pd
 
 from toolkit.errors import check_choice
 
-__all__ = ["Concordance", "TokenIndex", "kwic", "kwic_html", "kwic_text", "match_patterns",
-           "token_index"]
+__all__ = ["MAX_CACHED_INDEXES", "Concordance", "TokenIndex", "clear_token_indexes", "kwic",
+           "kwic_html", "kwic_text", "match_patterns", "token_index"]
 
 #: Document columns attached to KWIC lines when ``docs`` is given (those present are used).
 META_COLUMNS = ("collection", "date", "year", "speaker", "country", "iso3", "title")
@@ -220,10 +221,46 @@ def token_index(data: pd.DataFrame | TokenIndex) -> TokenIndex:
     return index
 
 
+#: Token indexes of the documents tables queried last in this process, by corpus fingerprint.
+_INDEXES: OrderedDict[str, TokenIndex] = OrderedDict()
+#: How many corpora's indexes :func:`as_index` keeps in memory (the index of ``corpus/`` takes
+#: about a gigabyte; :func:`clear_token_indexes` frees them).
+MAX_CACHED_INDEXES = 2
+
+
+def clear_token_indexes() -> None:
+    """Forget the token indexes that instruments called with a documents table keep in memory."""
+    _INDEXES.clear()
+
+
+def _documents_index(docs: pd.DataFrame) -> TokenIndex:
+    """The token index of a documents table, memoized in the process by the documents' ids and
+    texts, its tokens table read from (or written to) the on-disk cache of the stage graph, so
+    a second query on the same corpus does not tokenize it again, in this session or the next."""
+    from toolkit.engine.cache import corpus_fingerprint
+    from toolkit.engine.graph import GraphRun
+
+    key = corpus_fingerprint(docs)
+    if key in _INDEXES:
+        _INDEXES.move_to_end(key)
+        return _INDEXES[key]
+    index = TokenIndex(GraphRun({"documents": docs}, progress=False)["tokens"])
+    index.codes(False)
+    _INDEXES[key] = index
+    while len(_INDEXES) > MAX_CACHED_INDEXES:
+        _INDEXES.popitem(last=False)
+    return index
+
+
 def as_index(data: pd.DataFrame | TokenIndex) -> tuple[TokenIndex, pd.DataFrame | None]:
     """``(index, docs)``: the :class:`TokenIndex` of a tokens table (docs ``None``), of a
     documents or sentences table (tokenized; docs is the documents table when ``data`` is one),
-    or the index itself."""
+    or the index itself.
+
+    A documents table's index is kept: in memory for the last :data:`MAX_CACHED_INDEXES`
+    corpora of the process, and its tokens table in the stage graph's on-disk cache
+    (``TOOLKIT_CACHE_DIR``), so repeated queries on one corpus tokenize it once.
+    """
     if isinstance(data, TokenIndex):
         return data, None
     if not isinstance(data, pd.DataFrame):
@@ -231,10 +268,11 @@ def as_index(data: pd.DataFrame | TokenIndex) -> tuple[TokenIndex, pd.DataFrame 
     if "token_id" in data.columns:
         return TokenIndex(data), None
     if "text" in data.columns and "doc_id" in data.columns:
+        if "sent_id" not in data.columns:
+            return _documents_index(data), data
         from toolkit.segment import tokens
 
-        is_docs = "sent_id" not in data.columns
-        return TokenIndex(tokens(data, progress=False)), (data if is_docs else None)
+        return TokenIndex(tokens(data, progress=False)), None
     raise ValueError("expected the tokens table (toolkit.tokens) or the documents table "
                      f"(toolkit.read_corpus); got columns {list(data.columns)}")
 
