@@ -102,3 +102,22 @@ def test_sample_command_writes_a_coding_sample(tmp_path, capsys):
     assert res["n"] == 6
     lines = (tmp_path / "coding" / "sample.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 6 and all(_json.loads(x)["threat"] is None for x in lines)
+
+
+def test_home_actor_option_resolves_office_titles(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    doc = tmp_path / "corpus" / "kremlin_news" / "2024-03-01.md"
+    doc.parent.mkdir(parents=True)
+    doc.write_text("---\ntitle: Statement\ndate: 2024-03-01\n---\n"
+                   "The President met the Security Council today.\n", encoding="utf-8")
+    other = tmp_path / "corpus" / "elysee" / "2024-03-02.md"
+    other.parent.mkdir(parents=True)
+    other.write_text("A statement.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["analyze", str(tmp_path / "corpus"), "--out", str(out), "--quiet",
+                 "--stages", "corpus,sentences,mentions", "--home-actor",
+                 "kremlin_news=RUS"]) == 0
+    ments = pd.read_parquet(out / "mentions.parquet")
+    assert ments.loc[ments["surface"] == "The President", "actor"].tolist() == ["RUS"]
+    assert main(["analyze", str(tmp_path / "corpus"), "--out", str(out), "--quiet",
+                 "--home-actor", "kremlin_news"]) == 2

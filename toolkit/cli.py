@@ -18,7 +18,7 @@ def _corpus_info(args: argparse.Namespace) -> int:
     from toolkit.pipeline import corpus_info
     from toolkit.segment import sentences, tokens
 
-    docs = read_corpus(args.path, progress=not args.quiet)
+    docs = read_corpus(args.path, progress=not args.quiet, metadata=_metadata(args))
     sents = sentences(docs, progress=not args.quiet)
     toks = tokens(sents, progress=not args.quiet)
     info = corpus_info(docs, sents, toks)
@@ -30,6 +30,13 @@ def _corpus_info(args: argparse.Namespace) -> int:
     else:
         print("\nskipped files: 0")
     return 0
+
+
+def _metadata(args: argparse.Namespace) -> dict | None:
+    """``read_corpus(metadata=...)`` from the repeated ``--home-actor COLLECTION=ACTOR``."""
+    from toolkit.corpus import parse_home_actors
+
+    return parse_home_actors(getattr(args, "home_actor", None) or []) or None
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -49,7 +56,7 @@ def _analyze(args: argparse.Namespace) -> int:
             progress=not args.quiet, use_cache=not args.no_cache, engine=args.engine,
             chunk_size=None if chunk == "none" else chunk, scheduler=args.scheduler,
             workers=args.workers, scheduler_timeout=args.scheduler_timeout,
-            topics_sample=args.topics_sample)
+            topics_sample=args.topics_sample, metadata=_metadata(args))
     summary = json.loads((__import__("pathlib").Path(args.out) / "summary.json").read_text())
     print(json.dumps(summary, indent=2))
     return 0
@@ -87,6 +94,13 @@ def _agreement(args: argparse.Namespace) -> int:
     return cli_agreement(args)
 
 
+def _add_home_actor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--home-actor", action="append", default=[], metavar="COLLECTION=ACTOR",
+                        help="the actor a collection speaks for: office titles ('the President') "
+                             "in its documents name it; repeat for more collections, '*=ACTOR' "
+                             "for all; overrides the collection's collection.yaml")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="toolkit", description="Discourse analysis toolkit.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -94,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("corpus-info", help="documents, sentences, tokens and dates per collection")
     c.add_argument("path")
     c.add_argument("--quiet", action="store_true", help="no progress bars")
+    _add_home_actor(c)
     c.set_defaults(func=_corpus_info)
 
     a = sub.add_parser("analyze", help="run the analysis stages and write all tables")
@@ -133,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--topics-sample", type=int, default=None,
                    help="documents the topic model is fitted on in chunked runs (seeded sample, "
                         "default 5000)")
+    _add_home_actor(a)
     a.set_defaults(func=_analyze)
 
     t = sub.add_parser("topics", help="fit a topic model; write topic_terms.csv, "

@@ -15,9 +15,10 @@ Matching, in order, for every span the trie finds:
 2. per-form ``rules`` (Georgia the US state, Jordan/Chad as a person's name, Turkey the bird, WWII
    "Allies") and per-kind rules (a capital used only as a place; an office title followed by "of")
    may drop the span;
-3. ``office`` forms ("the President") resolve to the document's home actor (``home_actors``:
-   whitehouse -> USA by default) and are dropped where the collection has none (UN speeches:
-   "Mr. President" is never a mention);
+3. ``office`` forms ("the President") resolve to the document's home actor (its ``home_actor``
+   column, from ``collection.yaml`` or ``read_corpus(metadata=...)``; else ``home_actors``:
+   whitehouse -> USA by default) and are dropped where it has none (UN speeches: "Mr. President"
+   is never a mention);
 4. a form with several candidate actors is resolved by the leader's years of office (from the
    document date), then as declared under ``ambiguous`` (the speaking state, the actors the
    document mentions unambiguously), then the first listed candidate.
@@ -906,6 +907,59 @@ def _clean(v: Any) -> Any:
     return v
 
 
+def suggest_actors(actor: Any, gazetteer: Gazetteer | str | Path | Mapping | None = None) -> str:
+    """A hint for an unknown actor id: ``" (did you mean 'RUS' (Russia)?)"``, or ``""``.
+
+    A name or surface form of an actor ("Russia", "the Kremlin") suggests that actor; a mistyped
+    id or name suggests the closest ones.
+
+    Examples
+    --------
+    >>> suggest_actors("Russia")
+    " (did you mean 'RUS' (Russia)?)"
+    """
+    import difflib
+
+    gaz = _resolve_gazetteer(gazetteer)
+    found: list[str] = []
+    try:
+        found += [m["actor"] for m in gaz.find(str(actor)) if isinstance(m["actor"], str)]
+    except Exception:  # noqa: BLE001 - a suggestion must never hide the real error
+        pass
+    if not found:  # a mistyped id ("RUZ") or name ("Rusia")
+        by_name = {str(v.get("display", "")).lower(): k for k, v in gaz.actors.items()}
+        found += [by_name[n] for n in difflib.get_close_matches(str(actor).lower(),
+                                                                 list(by_name), n=2,
+                                                                 cutoff=0.75)]
+        found += difflib.get_close_matches(str(actor).upper(), list(gaz.actors), n=3,
+                                           cutoff=0.6)
+    seen = list(dict.fromkeys(found))[:3]
+    if not seen:
+        return ""
+    listed = ", ".join(f"{a!r} ({gaz.actors[a].get('display', a)})" for a in seen)
+    return f" (did you mean {listed}?)"
+
+
+def _doc_homes(gaz: Gazetteer, docs: pd.DataFrame) -> list[Any]:
+    """The documents' own ``home_actor`` column (None where empty or absent), checked against the
+    gazetteer: an unknown id raises, naming the documents and close ids."""
+    if "home_actor" not in docs.columns:
+        return [None] * len(docs)
+    values = [_clean(v) for v in docs["home_actor"]]
+    bad: dict[Any, list] = {}
+    for d, v in zip(docs["doc_id"], values):
+        if v is not None and v not in gaz.actors:
+            bad.setdefault(v, []).append(d)
+    if bad:
+        v, ids = next(iter(bad.items()))
+        more = f" and {len(ids) - 1} more" if len(ids) > 1 else ""
+        raise ValueError(f"docs: home_actor {v!r} of document {ids[0]!r}{more} is not an actor "
+                         f"id of the gazetteer{suggest_actors(v, gaz)}; fix the collection's "
+                         "collection.yaml or read_corpus(metadata=...), or add the actor to the "
+                         "gazetteer (load_gazetteer(extra=...))")
+    return values
+
+
 def _homes(gaz: Gazetteer, home_actors: Mapping[str, str] | None) -> dict[str, str]:
     """The gazetteer's ``home_actors`` updated with the caller's (checked against the actors)."""
     homes = dict(gaz.home_actors)
@@ -920,8 +974,9 @@ def _homes(gaz: Gazetteer, home_actors: Mapping[str, str] | None) -> dict[str, s
 def speaker_actors(docs: pd.DataFrame, *,
                    gazetteer: Gazetteer | str | Path | Mapping | None = None,
                    home_actors: Mapping[str, str] | None = None) -> pd.Series:
-    """The actor each document speaks for: the speaking state of a UN speech (``iso3``), else
-    the home actor of the document's collection (``{"whitehouse": "USA"}``), else missing.
+    """The actor each document speaks for: its ``home_actor`` (from ``collection.yaml`` or
+    ``read_corpus(metadata=...)``), else the speaking state of a UN speech (``iso3``), else the
+    home actor of the document's collection (``{"whitehouse": "USA"}``), else missing.
 
     This is who "we" and the office titles refer to (:func:`mentions`); actor sentiment uses it
     to recognise a speaker's mentions of itself (:func:`toolkit.sentiment.actor_sentiment`,
@@ -930,7 +985,8 @@ def speaker_actors(docs: pd.DataFrame, *,
     Parameters
     ----------
     docs : DataFrame
-        The documents table (``doc_id``; ``iso3`` and ``collection`` where known).
+        The documents table (``doc_id``; ``home_actor``, ``iso3`` and ``collection`` where
+        known).
     gazetteer, home_actors
         As in :func:`mentions` (an ``iso3`` that is not an actor of the gazetteer is ignored).
 
@@ -945,6 +1001,8 @@ def speaker_actors(docs: pd.DataFrame, *,
     ...                      "iso3": [None, "FRA", None]})
     >>> speaker_actors(docs).tolist()
     ['USA', 'FRA', None]
+    >>> speaker_actors(docs.assign(home_actor=[None, None, "RUS"])).tolist()
+    ['USA', 'FRA', 'RUS']
     """
     _require(docs, ["doc_id"], "docs")
     gaz = _resolve_gazetteer(gazetteer)
@@ -952,10 +1010,11 @@ def speaker_actors(docs: pd.DataFrame, *,
     n = len(docs)
     coll = docs["collection"] if "collection" in docs.columns else [None] * n
     iso = docs["iso3"] if "iso3" in docs.columns else [None] * n
+    own = _doc_homes(gaz, docs)
     out = []
-    for c, i in zip(coll, iso):
+    for c, i, h in zip(coll, iso, own):
         i, c = _clean(i), _clean(c)
-        out.append(i if i is not None and i in gaz.actors
+        out.append(h if h is not None else i if i is not None and i in gaz.actors
                    else homes.get(c) if c is not None else None)
     return pd.Series(out, index=pd.Index(docs["doc_id"], name="doc_id"), dtype=object,
                      name="speaker_actor")
@@ -973,8 +1032,10 @@ def mentions(sentences: pd.DataFrame, docs: pd.DataFrame | None = None, *,
         The sentences table (``doc_id``, ``sent_id``, ``start``, ``text``), e.g. from
         :func:`toolkit.segment.sentences`.
     docs : DataFrame, optional
-        The documents table, for per-document context: ``collection`` (whose office titles "the
-        President", "the administration" name: see ``home_actors``), ``date`` (or ``year``: picks
+        The documents table, for per-document context: ``home_actor`` (whom the office titles
+        "the President", "the administration" name; ``read_corpus`` fills it from a collection's
+        ``collection.yaml`` or ``metadata=``), else ``collection`` (see ``home_actors``),
+        ``date`` (or ``year``: picks
         between two actors sharing a leader's name by years of office) and ``iso3`` (the speaking
         state of a UN speech: "Korea" in a speech of the DPRK is PRK). Without it, office titles
         are not resolved.
@@ -983,9 +1044,16 @@ def mentions(sentences: pd.DataFrame, docs: pd.DataFrame | None = None, *,
         (``load_gazetteer(extra=...)``). Default: the packaged gazetteer.
     home_actors : mapping, optional
         ``{collection: actor_id}`` added to (and overriding) the gazetteer's ``home_actors``
-        (packaged: ``{"whitehouse": "USA"}``), e.g. ``{"kremlin": "RUS"}``.
+        (packaged: ``{"whitehouse": "USA"}``), e.g. ``{"kremlin": "RUS"}``. A document's own
+        ``home_actor`` comes first.
     progress : bool, default True
         Show a progress bar.
+
+    Raises
+    ------
+    ValueError
+        A table lacks columns, or a document's ``home_actor`` is not an actor of the gazetteer
+        (the message names the document and close ids).
 
     Returns
     -------
@@ -1026,14 +1094,17 @@ def mentions(sentences: pd.DataFrame, docs: pd.DataFrame | None = None, *,
         years = docs["year"] if "year" in docs.columns else [None] * n
         prec = docs["date_precision"] if "date_precision" in docs.columns else [None] * n
         iso = docs["iso3"] if "iso3" in docs.columns else [None] * n
-        for d, c, dt, y, p, i in zip(docs["doc_id"], coll, dates, years, prec, iso):
+        own = _doc_homes(gaz, docs)
+        for d, c, dt, y, p, i, h in zip(docs["doc_id"], coll, dates, years, prec, iso, own):
             dt = _clean(dt)
             if _clean(p) == "year" and _clean(y) is not None:
                 dt = int(y)
             elif dt is None and _clean(y) is not None:
                 dt = int(y)
             c = _clean(c)
-            meta[d] = (c, homes.get(c) if c is not None else None, _when_key(dt), _clean(i))
+            if h is None and c is not None:
+                h = homes.get(c)
+            meta[d] = (c, h, _when_key(dt), _clean(i))
     n = len(sentences)
     starts = sentences["start"].tolist() if "start" in sentences.columns else [0] * n
     it = zip(sentences["doc_id"].tolist(), sentences["sent_id"].tolist(), starts,
@@ -1112,4 +1183,5 @@ def find_mentions(text: str, *, collection: str | None = None, date: Any = None,
 
 
 __all__ = ["ACTOR_TYPES", "Gazetteer", "GazetteerError", "KINDS", "MENTION_COLUMNS",
-           "default_gazetteer", "find_mentions", "load_gazetteer", "mentions", "speaker_actors"]
+           "default_gazetteer", "find_mentions", "load_gazetteer", "mentions", "speaker_actors",
+           "suggest_actors"]

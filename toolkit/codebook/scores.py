@@ -11,8 +11,9 @@ Which sentences are encoded
 ---------------------------
 Every sentence with text, unless ``frames`` (the lexicon's frames of the same sentences, from
 :func:`toolkit.framing.threat.threat_frames`) says it is not analysable (``scored`` False:
-empty, not English, or longer than the lexicon's limit); those rows have ``encoded`` False and
-NaN probabilities, as the lexicon leaves them unscored.
+empty, not English, or longer than the lexicon's limit), or its document's ``language`` (in
+``documents``) is not English: the model was trained on English only. Those rows have
+``encoded`` False and NaN probabilities, as the lexicon leaves them unscored.
 
 ``skip="no_candidates"`` also leaves out sentences with neither an actor mention nor a lexicon
 cue, roughly half the sentences of ``corpus/``. That is not the default, because it loses threat
@@ -103,6 +104,7 @@ def codebook_scores(
         The documents table: the actor each document speaks for
         (:func:`toolkit.speaker_actors`) gets the speaker flag the model was trained with (a
         speaker's own state is usually neutral in the codebook). Without it, no actor is a speaker.
+        The sentences of documents whose ``language`` is set and is not English are not encoded.
     frames : DataFrame, optional
         The lexicon's threat frames of the same sentences: sentences it marks ``scored`` False are
         not encoded, and its cues decide ``skip="no_candidates"``.
@@ -167,7 +169,11 @@ def codebook_scores(
                              "documents")
         targets[i].setdefault(actor, []).append((int(a - starts[i]), int(b - starts[i])))
 
-    encode = np.array([isinstance(t, str) and bool(t.strip()) for t in texts], dtype=bool)
+    from toolkit.corpus.language import non_english_documents
+
+    foreign = non_english_documents(documents)
+    encode = np.array([isinstance(t, str) and bool(t.strip()) and d not in foreign
+                       for t, d in zip(texts, doc_ids)], dtype=bool)
     if frames is not None:
         require_columns(frames, ["doc_id", "sent_id", "scored", "cues"], name="frames",
                         hint="Pass the table from toolkit.threat.threat_frames().")

@@ -1,5 +1,7 @@
-"""Reading a corpus: folders, the UN General Debate layout and tables (:mod:`.reader`), whole or
-as a plan of chunks read one at a time (:mod:`.batches`), and its counts (:mod:`.info`)."""
+"""Reading a corpus: folders, the UN General Debate layout, tables, HTML/PDF/Word files
+(:mod:`.reader`, :mod:`.formats`), collection metadata (:mod:`.collection`), document languages
+(:mod:`.language`), whole or as a plan of chunks read one at a time (:mod:`.batches`), and its
+counts (:mod:`.info`)."""
 from toolkit.corpus.batches import (
     Batch,
     Plan,
@@ -9,10 +11,26 @@ from toolkit.corpus.batches import (
     skipped_frame,
     stage_tables,
 )
+from toolkit.corpus.collection import (
+    COLLECTION_FILES,
+    COLLECTION_KEYS,
+    DEFAULT_KEYS,
+    CollectionMeta,
+    parse_home_actors,
+    read_collection_file,
+)
+from toolkit.corpus.formats import FORMAT_SUFFIXES, FormatError
 from toolkit.corpus.info import collection_counts, corpus_info
+from toolkit.corpus.language import (
+    LANGUAGE_METHODS,
+    detect_language,
+    is_english,
+    non_english_documents,
+)
 from toolkit.corpus.reader import (
     AUXILIARY_NAMES,
     DOC_COLUMNS,
+    DOCUMENT_SUFFIXES,
     SIDECAR_NAMES,
     TABLE_SUFFIXES,
     TEXT_SUFFIXES,
@@ -23,7 +41,10 @@ from toolkit.corpus.reader import (
     read_corpus,
 )
 
-__all__ = ["AUXILIARY_NAMES", "DOC_COLUMNS", "SIDECAR_NAMES", "TABLE_SUFFIXES", "TEXT_SUFFIXES",
-           "UNGD_NAME", "Batch", "CorpusNotFoundError", "Plan", "collection_counts",
-           "corpus_bytes", "corpus_info", "iter_collections", "parse_date", "plan_batches",
-           "read_batch", "read_corpus", "skipped_frame", "stage_tables"]
+__all__ = ["AUXILIARY_NAMES", "COLLECTION_FILES", "COLLECTION_KEYS", "DEFAULT_KEYS",
+           "DOCUMENT_SUFFIXES", "DOC_COLUMNS", "FORMAT_SUFFIXES", "LANGUAGE_METHODS",
+           "SIDECAR_NAMES", "TABLE_SUFFIXES", "TEXT_SUFFIXES", "UNGD_NAME", "Batch",
+           "CollectionMeta", "CorpusNotFoundError", "FormatError", "Plan", "collection_counts",
+           "corpus_bytes", "corpus_info", "detect_language", "is_english", "iter_collections",
+           "non_english_documents", "parse_date", "parse_home_actors", "plan_batches",
+           "read_batch", "read_collection_file", "read_corpus", "skipped_frame", "stage_tables"]

@@ -8,16 +8,17 @@ these; :func:`toolkit.read_corpus` is the whole corpus at once.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
+from toolkit.corpus.collection import CollectionMeta, check_metadata, resolve_metadata
 from toolkit.corpus.reader import (
-    TABLE_SUFFIXES, CorpusNotFoundError, _collection_files,
-    _collections, _file_kind, _finish, _read_speakers, _read_table,
-    _read_text_file, _Report, _table_columns, _table_rows, _unsupported,
+    TABLE_SUFFIXES, CorpusNotFoundError, _collection_files, _file_kind, _finish,
+    _plan_collections, _read_speakers, _read_table, _read_text_file, _Report, _table_columns,
+    _table_rows, _unsupported,
 )
 from toolkit.errors import CorpusError
 
@@ -43,6 +44,7 @@ class Batch:
     stop: int | None = None        # row after the last (table); None: to the end
     direct: bool = False           # the table is the corpus path itself
     source: str | None = None      # read the rows from this copy of ``root`` (see stage_tables)
+    meta: CollectionMeta | None = None  # the collection's metadata (collection.yaml, metadata=)
 
 
 @dataclass
@@ -88,11 +90,14 @@ def _data_bytes(p: Path) -> int:
 
 def plan_batches(path: str | Path, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
                  collections: Sequence[str] | None = None, text_col: str = "text",
-                 id_col: str | None = None) -> Plan:
+                 id_col: str | None = None, metadata: Mapping[str, Mapping] | None = None,
+                 gazetteer=None) -> Plan:
     """Split a corpus into chunks of about ``chunk_size`` documents, reading no text.
 
     Folders are listed as :func:`toolkit.read_corpus` lists them (same collections, same
-    auxiliary files); their document files are cut into batches of ``chunk_size`` files. A
+    auxiliary files, the same collection metadata from ``collection.yaml`` and ``metadata``,
+    which each batch carries); their document files are cut into batches of ``chunk_size``
+    files. A
     Parquet table is cut into row ranges of ``chunk_size`` rows (read with pyarrow, one record
     batch at a time). CSV and JSONL tables are one chunk per file (convert a large table to
     Parquet to have it partitioned).
@@ -113,11 +118,12 @@ def plan_batches(path: str | Path, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
             f"document or a .csv/.jsonl/.parquet table")
     report = _Report(strict=False)
     batches: list[Batch] = []
+    given = check_metadata(metadata, gazetteer=gazetteer)
 
     def add(**kw):
         batches.append(Batch(number=len(batches), **kw))
 
-    def add_table(p: Path, collection: str, rel: str, direct: bool):
+    def add_table(p: Path, collection: str, rel: str, direct: bool, meta=None):
         if p.suffix.lower() == ".parquet":
             import pyarrow.parquet as pq
 
@@ -127,19 +133,26 @@ def plan_batches(path: str | Path, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
                 n = 0
             for start in range(0, max(n, 1), chunk_size):
                 add(kind="table", collection=collection, root=str(p), rel=rel, start=start,
-                    stop=start + chunk_size if n else None, direct=direct)
+                    stop=start + chunk_size if n else None, direct=direct, meta=meta)
         else:
-            add(kind="table", collection=collection, root=str(p), rel=rel, direct=direct)
+            add(kind="table", collection=collection, root=str(p), rel=rel, direct=direct,
+                meta=meta)
 
     if root.is_file():
         if root.suffix.lower() in TABLE_SUFFIXES:
-            add_table(root, root.stem, root.name, True)
+            name, folder = root.stem, root
         else:
-            add(kind="files", collection=root.parent.name or "corpus", root=str(root.parent),
-                files=(str(root),))
+            name, folder = root.parent.name or "corpus", root.parent
+        meta = resolve_metadata([(name, folder)], given, root=root,
+                                gazetteer=gazetteer).get(name)
+        if root.suffix.lower() in TABLE_SUFFIXES:
+            add_table(root, name, root.name, True, meta)
+        else:
+            add(kind="files", collection=name, root=str(folder), files=(str(root),), meta=meta)
         return Plan(batches, report.auxiliary, report.skipped, root.stat().st_size)
     n_bytes = 0
-    for name, folder in _collections(root, collections):
+    found, metas = _plan_collections(root, collections, given, gazetteer=gazetteer)
+    for name, folder in found:
         files = _collection_files(folder)
         n_bytes += sum(p.stat().st_size for p in files)
         speakers = (_read_speakers(folder / "speakers.csv", report)
@@ -151,12 +164,12 @@ def plan_batches(path: str | Path, *, chunk_size: int = DEFAULT_CHUNK_SIZE,
             if kind in ("documentation", "metadata"):
                 report.auxiliary.append({"path": str(p), "role": kind})
             elif kind == "table":
-                add_table(p, name, p.relative_to(folder).as_posix(), False)
+                add_table(p, name, p.relative_to(folder).as_posix(), False, metas.get(name))
             else:  # text files, and unsupported ones (the reader reports them)
                 docs.append(str(p))
         for i in range(0, len(docs), chunk_size):
             add(kind="files", collection=name, root=str(folder),
-                files=tuple(docs[i:i + chunk_size]), speakers=spk)
+                files=tuple(docs[i:i + chunk_size]), speakers=spk, meta=metas.get(name))
     return Plan(batches, report.auxiliary, report.skipped, n_bytes)
 
 
@@ -214,6 +227,8 @@ def read_batch(batch: Batch, *, text_col: str = "text", id_col: str | None = Non
     from the top of the file, not of the chunk).
     """
     report = _Report(strict=False)
+    if batch.meta is not None:
+        report.metas = {batch.collection: batch.meta}
     if batch.kind == "files":
         folder = Path(batch.root)
         speakers = dict(batch.speakers) if batch.speakers else None

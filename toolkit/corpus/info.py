@@ -20,7 +20,11 @@ def corpus_info(docs: pd.DataFrame, sents: pd.DataFrame | None = None,
     info = collection_counts(docs, sents, toks)
     skipped = docs.attrs.get("skipped")
     info["skipped_files"] = 0 if skipped is None else len(skipped)
-    return info.reset_index().fillna(0)
+    info = info.reset_index()
+    # counts of a collection without sentences or tokens are 0; a missing date stays missing
+    counts = [c for c in info.columns if pd.api.types.is_numeric_dtype(info[c])]
+    info[counts] = info[counts].fillna(0)
+    return info
 
 
 def collection_counts(docs: pd.DataFrame, sents: pd.DataFrame | None = None,

@@ -18,17 +18,29 @@ Layouts
 * **Tables**: CSV, JSONL and Parquet files with a text column (``text_col``) and optional metadata
   columns; the id comes from ``id_col`` or the row number.
 * **Plain text** without a header: the file name is the title.
+* **HTML pages, PDF and Word (.docx) files** (:mod:`toolkit.corpus.formats`, the optional
+  ``formats`` extra): ``text`` is the *extracted* text -- an HTML page's main text without its
+  menus and footers, a PDF's text layer, a Word file's paragraphs -- not the file's bytes; every
+  offset is into that text, and ``path`` names the file it came from. Metadata (title, author,
+  an HTML page's date, URL, site and language) comes from the file where it has any. A PDF page
+  without a text layer (a scanned page) is reported as skipped, page by page.
 
 A folder whose sub-folders are collections (``corpus/`` itself) is read in one call: the
 sub-folders are collections when at least two of them look like one (they hold documents directly,
-a ``LICENSE``, or a ``speakers.csv``), and the folder itself is not a UN-layout collection.
+a ``LICENSE``, or a ``speakers.csv``), or when one of them has a ``collection.yaml``, and the
+folder itself is not a UN-layout collection and has no ``collection.yaml``. A folder with a
+``collection.yaml`` is always a collection of its own (:mod:`toolkit.corpus.collection`).
+
+Every document gets a ``language`` (:mod:`toolkit.corpus.language`): from its own metadata, its
+collection's, or detection; and a ``home_actor`` and ``licence`` where its collection (or its
+header) gives one.
 """
 from __future__ import annotations
 
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +48,24 @@ import pandas as pd
 import yaml
 
 from toolkit.attrs_table import AttrsTable
-from toolkit.errors import CorpusError
+from toolkit.corpus.collection import (
+    COLLECTION_FILES, CollectionMeta, apply_metadata, check_document_actors, check_metadata,
+    collection_file, resolve_metadata,
+)
+from toolkit.corpus.dates import parse_date
+from toolkit.corpus.formats import FORMAT_SUFFIXES, FormatError, extract
+from toolkit.corpus.language import (
+    LANGUAGE_METHODS, LanguageMethod, detect_language, language_code,
+)
+from toolkit.errors import CorpusError, check_choice
+
+__all__ = ["AUXILIARY_NAMES", "DOCUMENT_SUFFIXES", "DOC_COLUMNS", "SIDECAR_NAMES",
+           "TABLE_SUFFIXES", "TEXT_SUFFIXES", "UNGD_NAME", "CorpusNotFoundError",
+           "iter_collections", "parse_date", "read_corpus"]
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
+#: Suffixes of files that hold one document each (text, HTML, PDF, Word).
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | set(FORMAT_SUFFIXES)
 TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet"}
 AUXILIARY_NAMES = re.compile(r"^(readme|license|licence|copying|notice|citation)(\..*)?$", re.I)
 SIDECAR_NAMES = {"speakers.csv"}
@@ -47,8 +74,12 @@ UNGD_NAME = re.compile(r"^(?P<iso3>[A-Z]{2,3})_(?P<session>\d{1,3})_(?P<year>\d{
 #: Columns of the documents table, in order (extra table columns follow them).
 DOC_COLUMNS = [
     "doc_id", "collection", "path", "title", "date", "date_precision", "year", "source",
-    "category", "speaker", "post", "country", "iso3", "url", "author", "meta", "text", "n_chars",
+    "category", "speaker", "post", "country", "iso3", "url", "author", "language", "home_actor",
+    "licence", "meta", "text", "n_chars",
 ]
+# Metadata columns that are None (never NaN) when missing.
+_TEXT_COLUMNS = ("title", "date_precision", "source", "category", "speaker", "post", "country",
+                 "iso3", "url", "author", "language", "home_actor", "licence", "meta")
 
 
 class CorpusNotFoundError(CorpusError, FileNotFoundError):
@@ -63,6 +94,9 @@ class _Report:
     rows: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     auxiliary: list[dict] = field(default_factory=list)
+    metas: dict[str, CollectionMeta] = field(default_factory=dict)  # by collection name
+    language_method: str = "stopwords"
+    gazetteer: object = None
 
     def skip(self, path: Path | str, reason: str, line: int | None = None) -> None:
         where = f"{path}" + (f", line {line}" if line else "")
@@ -79,6 +113,9 @@ def read_corpus(
     progress: bool = True,
     text_col: str = "text",
     id_col: str | None = None,
+    metadata: Mapping[str, Mapping] | None = None,
+    language_method: LanguageMethod = "stopwords",
+    gazetteer=None,
 ) -> pd.DataFrame:
     """Read a corpus folder, a single document or a table into the documents table.
 
@@ -86,7 +123,8 @@ def read_corpus(
     ----------
     path : str or Path
         A folder (one collection, or a folder of collections such as the shipped ``corpus/``), a
-        single ``.md``/``.txt`` document, or a ``.csv``/``.jsonl``/``.parquet`` table.
+        single document (``.md``, ``.txt``, ``.html``, ``.pdf``, ``.docx``), or a
+        ``.csv``/``.jsonl``/``.parquet`` table.
     collections : sequence of str, optional
         Read only these collections (sub-folder names of a folder of collections). Default: all.
     strict : bool, default False
@@ -98,6 +136,20 @@ def read_corpus(
         Text column of tables.
     id_col : str, optional
         Id column of tables; default the row number (line number for JSONL).
+    metadata : mapping, optional
+        Collection metadata without a ``collection.yaml``: ``{collection: {key: value}}``, with
+        ``"*"`` for every collection, and the keys of a collection file (``home_actor``,
+        ``source``, ``language``, ``licence``, ``description``, ``defaults``; see
+        :mod:`toolkit.corpus.collection`), e.g. ``{"kremlin_news": {"home_actor": "RUS"}}``.
+        ``metadata[collection]`` overrides the collection's file, which overrides
+        ``metadata["*"]``; a document's own metadata overrides them all.
+        :func:`toolkit.corpus.parse_home_actors` turns ``COLLECTION=ACTOR`` strings into it.
+    language_method : {"stopwords", "langdetect", "none"}, default "stopwords"
+        How the ``language`` of a document without one is detected
+        (:func:`toolkit.corpus.detect_language`); ``"none"`` leaves it empty.
+    gazetteer : Gazetteer, path or mapping, optional
+        The gazetteer ``home_actor`` values are checked against (default the packaged one; pass
+        your extended one when a home actor is an actor you added).
 
     Returns
     -------
@@ -105,47 +157,86 @@ def read_corpus(
         Columns :data:`DOC_COLUMNS` (plus a table's extra columns). ``doc_id`` is the collection
         and the path relative to it (for tables, the table path and the row id), unique and stable.
         ``date`` is datetime64; year-only dates become 1 January with ``date_precision`` "year".
+        ``language`` is an ISO 639-1 code (None when it cannot be told); ``home_actor`` the actor
+        the document speaks for, where its metadata gives one; ``licence`` its licence.
         ``df.attrs["skipped"]`` (path, line, reason) and ``df.attrs["auxiliary"]`` (path, role)
         are DataFrames.
 
     Raises
     ------
     CorpusError
-        The path does not exist, a table lacks ``text_col``, or (``strict=True``) any file or row
-        cannot be read.
+        The path does not exist, a table lacks ``text_col``, a ``collection.yaml`` or
+        ``metadata`` is invalid (unknown key, unknown ``home_actor``, unknown collection), or
+        (``strict=True``) any file or row cannot be read.
 
     Examples
     --------
     >>> docs = read_corpus("corpus/seed", progress=False)
-    >>> docs[["collection", "title"]].iloc[0].tolist()  # doctest: +ELLIPSIS
-    ['seed', 'NATO chief urges higher defence spending, ...']
+    >>> docs[["collection", "title", "language"]].iloc[0].tolist()  # doctest: +ELLIPSIS
+    ['seed', 'NATO chief urges higher defence spending, ...', 'en']
+    >>> read_corpus("corpus/seed", metadata={"seed": {"home_actor": "NATO"}},
+    ...             progress=False)["home_actor"].tolist()
+    ['NATO']
     """
+    check_choice("language_method", language_method, LANGUAGE_METHODS)
     root = Path(path)
     if not root.exists():
         raise CorpusNotFoundError(
-            f"{root}: no such file or folder; give the path of a corpus folder, a .md/.txt "
-            f"document or a .csv/.jsonl/.parquet table"
+            f"{root}: no such file or folder; give the path of a corpus folder, a document "
+            f"(.md, .txt, .html, .pdf, .docx) or a .csv/.jsonl/.parquet table"
         )
-    report = _Report(strict=strict)
+    report = _Report(strict=strict, language_method=language_method, gazetteer=gazetteer)
+    given = check_metadata(metadata, gazetteer=gazetteer)
     if root.is_file():
         if root.suffix.lower() in TABLE_SUFFIXES:
-            _read_table(root, report, collection=root.stem, rel=root.name, text_col=text_col,
+            name, folder = root.stem, root
+        else:
+            name, folder = root.parent.name or "corpus", root.parent
+        report.metas = resolve_metadata([(name, folder)], given, root=root, gazetteer=gazetteer)
+        if root.suffix.lower() in TABLE_SUFFIXES:
+            _read_table(root, report, collection=name, rel=root.name, text_col=text_col,
                         id_col=id_col, direct=True)
         else:
-            _read_text_file(root, report, collection=root.parent.name or "corpus",
-                            rel=root.name, speakers=None)
+            _read_text_file(root, report, collection=name, rel=root.name, speakers=None)
     else:
-        for name, folder in _collections(root, collections):
+        found, report.metas = _plan_collections(root, collections, given, gazetteer=gazetteer)
+        for name, folder in found:
             _read_collection(folder, name, report, progress=progress, text_col=text_col,
                              id_col=id_col)
     return _finish(report)
 
 
-def _collections(root: Path, wanted: Sequence[str] | None) -> list[tuple[str, Path]]:
-    """The (name, folder) collections under ``root``."""
-    subdirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    multi = not (root / "speakers.csv").exists() and sum(map(_looks_like_collection, subdirs)) >= 2
-    found = [(d.name, d) for d in subdirs] if multi else [(root.name, root)]
+def _plan_collections(root: Path, wanted: Sequence[str] | None,
+                      given: dict[str, CollectionMeta], *, gazetteer=None
+                      ) -> tuple[list[tuple[str, Path]], dict[str, CollectionMeta]]:
+    """The collections to read under ``root`` and the merged metadata of each (both engines)."""
+    found = _collections(root, None)
+    metas = resolve_metadata(found, given, root=root, gazetteer=gazetteer)
+    return _collections(root, wanted, found=found), metas
+
+
+def _collections(root: Path, wanted: Sequence[str] | None, *,
+                 found: list[tuple[str, Path]] | None = None) -> list[tuple[str, Path]]:
+    """The (name, folder) collections under ``root``: the top ones (``root`` itself, or its
+    sub-folders when it is a folder of collections), then every folder below them that has a
+    collection file of its own."""
+    if found is None:
+        subdirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        multi = (not (root / "speakers.csv").exists() and collection_file(root) is None
+                 and (any(collection_file(d) is not None for d in subdirs)
+                      or sum(map(_looks_like_collection, subdirs)) >= 2))
+        tops = subdirs if multi else [root]
+        found = []
+        for top in tops:
+            found.append((top.name, top))
+            found.extend((d.name, d) for d in _walk(top)[1])
+        where: dict[str, Path] = {}
+        for n, d in found:
+            if n in where:
+                raise CorpusError(
+                    f"{root}: two collections are named {n!r} ({where[n]} and {d}); a "
+                    f"collection is named after its folder: rename one of the folders")
+            where[n] = d
     if wanted is not None:
         names = [n for n, _ in found]
         missing = [w for w in wanted if w not in names]
@@ -161,37 +252,55 @@ def _collections(root: Path, wanted: Sequence[str] | None) -> list[tuple[str, Pa
 def _looks_like_collection(folder: Path) -> bool:
     files = [p for p in folder.iterdir() if p.is_file()]
     return any(
-        p.name == "speakers.csv" or p.name.upper().startswith("LICEN")
-        or (p.suffix.lower() in TEXT_SUFFIXES and not AUXILIARY_NAMES.match(p.name))
+        p.name == "speakers.csv" or p.name.upper().startswith("LICEN") or p.name in COLLECTION_FILES
+        or (p.suffix.lower() in DOCUMENT_SUFFIXES and not AUXILIARY_NAMES.match(p.name))
         for p in files
     )
 
 
+def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(files of the collection ``folder``, sorted; folders below it with a collection file of
+    their own, sorted). Hidden files and folders (".name") are left out, and so are the files of
+    those nested collections, which are collections of their own."""
+    files, nested = [], set()
+    for p in folder.rglob("*"):
+        if any(part.startswith(".") for part in p.relative_to(folder).parts) or not p.is_file():
+            continue
+        if p.name in COLLECTION_FILES and p.parent != folder:
+            nested.add(p.parent)
+        files.append(p)
+    files = [p for p in files if not any(n in p.parents for n in nested)]
+    return sorted(files), sorted(nested)
+
+
 def _collection_files(folder: Path) -> list[Path]:
-    """The files of a collection folder, sorted; hidden files and folders (".name") left out."""
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    """The files of a collection folder, sorted; hidden files and folders (".name") and nested
+    collections (folders with their own ``collection.yaml``) left out."""
+    return _walk(folder)[0]
 
 
 def _file_kind(p: Path) -> str:
     """What a file of a collection is: ``documentation`` (README, LICENSE: kept as auxiliary),
-    ``metadata`` (a sidecar such as speakers.csv), ``table`` (CSV/JSONL/Parquet of documents),
-    ``text`` (one document) or ``unsupported`` (reported as skipped). Both engines ask this, so
-    they cannot classify a file differently."""
+    ``metadata`` (a sidecar such as speakers.csv, or collection.yaml), ``table``
+    (CSV/JSONL/Parquet of documents), ``text`` (one document: text, HTML, PDF or Word) or
+    ``unsupported`` (reported as skipped). Both engines ask this, so they cannot classify a file
+    differently."""
     if AUXILIARY_NAMES.match(p.name):
         return "documentation"
-    if p.name in SIDECAR_NAMES:
+    if p.name in SIDECAR_NAMES or p.name in COLLECTION_FILES:
         return "metadata"
     suffix = p.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         return "table"
-    return "text" if suffix in TEXT_SUFFIXES else "unsupported"
+    return "text" if suffix in DOCUMENT_SUFFIXES else "unsupported"
 
 
 def _unsupported(p: Path) -> str:
     """The skip reason of a file of an unsupported type."""
+    hint = (" (save a .doc/.odt/.rtf file as .docx)" if p.suffix.lower() in
+            (".doc", ".odt", ".rtf") else "")
     return (f"unsupported file type {p.suffix or '(none)'!r}; convert it to "
-            f".md, .txt, .csv, .jsonl or .parquet")
+            f".md, .txt, .html, .pdf, .docx, .csv, .jsonl or .parquet{hint}")
 
 
 def _read_collection(folder: Path, name: str, report: _Report, *, progress: bool,
@@ -227,6 +336,11 @@ def _decode(p: Path, report: _Report) -> str | None:
 
 def _read_text_file(p: Path, report: _Report, *, collection: str, rel: str,
                     speakers: dict | None) -> None:
+    """One document file: YAML-headed or plain text, a UN speech, or (by suffix) an HTML, PDF
+    or Word file."""
+    if p.suffix.lower() in FORMAT_SUFFIXES:
+        _read_formatted(p, report, collection=collection, rel=rel)
+        return
     raw = _decode(p, report)
     if raw is None:
         return
@@ -261,6 +375,32 @@ def _read_text_file(p: Path, report: _Report, *, collection: str, rel: str,
     report.rows.append(row)
 
 
+def _read_formatted(p: Path, report: _Report, *, collection: str, rel: str) -> None:
+    """An HTML, PDF or DOCX file: its extracted text (:mod:`toolkit.corpus.formats`) as one row,
+    each part it could not read (a scanned PDF page) as a skipped entry."""
+    try:
+        doc = extract(p)
+    except FormatError as e:
+        report.skip(p, str(e))
+        return
+    except Exception as e:  # noqa: BLE001 - a library's error on one broken file: report it
+        report.skip(p, f"cannot read the {p.suffix.lower()} file ({type(e).__name__}: {e})")
+        return
+    for problem in doc.problems:
+        report.skip(p, problem)
+    row = _empty_row(collection, p, f"{collection}/{rel}")
+    f = doc.fields
+    row.update(title=f.get("title") or p.stem, author=f.get("author"), url=f.get("url"),
+               source=f.get("source"), language=f.get("language"),
+               meta=json.dumps(doc.meta, default=str, ensure_ascii=False))
+    if f.get("date"):
+        parsed = parse_date(f["date"])
+        if parsed is not None:  # htmldate gives YYYY-MM-DD; anything else is no date
+            row["date"], row["date_precision"] = parsed
+    row["text"] = doc.text
+    report.rows.append(row)
+
+
 def _split_header(p: Path, raw: str, report: _Report) -> tuple[dict, str] | None:
     m = re.match(r"---\r?\n(.*?)(?:\r?\n)?^---[ \t]*(?:\r?\n|\Z)", raw, re.S | re.M)
     if not m:
@@ -287,8 +427,9 @@ def _empty_row(collection: str, p: Path | str, doc_id: str) -> dict:
     return row
 
 
-def _apply_header(row: dict, header: dict, p: Path | str, report: _Report) -> None:
-    """Fill the row's metadata columns from a YAML header or a table row."""
+def _apply_header(row: dict, header: dict, p: Path | str, report: _Report,
+                  line: int | None = None) -> None:
+    """Fill the row's metadata columns from a YAML header or a table row (at file ``line``)."""
     def text(*keys):
         for k in keys:
             v = header.get(k)
@@ -303,8 +444,20 @@ def _apply_header(row: dict, header: dict, p: Path | str, report: _Report) -> No
     row["source"] = text("source")
     if row["source"] is None and row["url"]:
         row["source"] = re.sub(r"^https?://(www\.)?", "", row["url"]).split("/")[0]
+    row["_source_from_url"] = row["source"] is not None and text("source") is None
     row["category"] = text("category", "tags")
     row["author"] = text("author")
+    row["licence"] = (text("licence", "license") or "").strip() or None
+    row["home_actor"] = (text("home_actor") or "").strip() or None
+    row["_own_home_actor"] = row["home_actor"] is not None
+    lang = text("language", "lang")
+    if lang is not None:
+        try:
+            row["language"] = language_code(lang, where="field 'language'")
+        except ValueError as e:
+            report.skip(p, f"unreadable language: {e}", line=line)
+            row["_bad"] = True
+            return
     row["speaker"] = text("speaker")
     row["post"] = text("post")
     row["country"] = text("country")
@@ -314,43 +467,11 @@ def _apply_header(row: dict, header: dict, p: Path | str, report: _Report) -> No
         parsed = parse_date(date_value)
         if parsed is None:
             report.skip(p, f"unreadable date {date_value!r} in field 'date'; use YYYY-MM-DD, "
-                           f"YYYY-MM or YYYY")
+                           f"YYYY-MM or YYYY", line=line)
             row["_bad"] = True
             return
         row["date"], row["date_precision"] = parsed
     row["meta"] = json.dumps({k: v for k, v in header.items()}, default=str, ensure_ascii=False)
-
-
-def parse_date(value) -> tuple[pd.Timestamp, str] | None:
-    """Parse a date and tell its precision (``day``, ``month`` or ``year``).
-
-    Examples
-    --------
-    >>> parse_date("2024")
-    (Timestamp('2024-01-01 00:00:00'), 'year')
-    >>> parse_date("2025-06-02")
-    (Timestamp('2025-06-02 00:00:00'), 'day')
-    """
-    if isinstance(value, (int,)) and 1000 <= value <= 9999:
-        return pd.Timestamp(year=value, month=1, day=1), "year"
-    s = str(value).strip()
-    if re.fullmatch(r"\d{4}", s):
-        return pd.Timestamp(year=int(s), month=1, day=1), "year"
-    if re.fullmatch(r"\d{4}-\d{1,2}", s):
-        y, mth = map(int, s.split("-"))
-        try:
-            return pd.Timestamp(year=y, month=mth, day=1), "month"
-        except ValueError:
-            return None
-    try:
-        ts = pd.Timestamp(s)
-    except (ValueError, TypeError):
-        return None
-    if pd.isna(ts):
-        return None
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts.normalize(), "day"
 
 
 def _read_speakers(p: Path, report: _Report) -> dict:
@@ -437,10 +558,11 @@ def _table_rows(p: Path, table: pd.DataFrame, report: _Report, *, collection: st
             report.skip(p, f"{where}: empty or missing text in column {text_col!r}", line=line)
             continue
         row = _empty_row(collection, p, f"{collection}/{rel}#{rid}")
-        _apply_header(row, rec, p, report)
+        _apply_header(row, rec, p, report, line)
         if row.pop("_bad", False):
             continue
         row["text"] = body
+        row["_line"] = line
         row.update({c: rec[c] for c in extra})
         report.rows.append(row)
 
@@ -467,7 +589,18 @@ def _read_jsonl(p: Path, report: _Report):
 
 
 def _finish(report: _Report) -> pd.DataFrame:
-    rows = [r for r in report.rows if not r.pop("_bad", False)]
+    for r in report.rows:
+        apply_metadata(r, report.metas.get(r["collection"]))
+    check_document_actors(report.rows, report, report.gazetteer)
+    rows = []
+    for r in report.rows:
+        if r.get("_bad"):
+            continue
+        for k in [k for k in r if k.startswith("_")]:  # reader bookkeeping, not columns
+            del r[k]
+        if r["language"] is None:
+            r["language"] = detect_language(r["text"], method=report.language_method)
+        rows.append(r)
     seen: dict[str, str] = {}
     kept = []
     for r in rows:
@@ -482,8 +615,7 @@ def _finish(report: _Report) -> pd.DataFrame:
         if c not in df.columns:
             df[c] = None
     df = df[DOC_COLUMNS + [c for c in df.columns if c not in DOC_COLUMNS]]
-    for c in ("title", "date_precision", "source", "category", "speaker", "post", "country",
-              "iso3", "url", "author", "meta"):
+    for c in _TEXT_COLUMNS:
         # Missing metadata is None (not NaN) whatever the pandas string default.
         df[c] = pd.Series([v if isinstance(v, str) else None for v in df[c]], dtype=object,
                           index=df.index)

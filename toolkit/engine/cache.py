@@ -2,9 +2,11 @@
 
 Building tokens for all of ``corpus/`` takes a minute or two; notebooks, the CLI and tests reuse
 the table when the same documents and parameters come back. The key is a SHA-256 of every
-``doc_id`` and ``text`` plus the stage name, its version and its parameters, so an edited document or
-a changed setting can never return a stale table. Files are Parquet in ``TOOLKIT_CACHE_DIR``
-(default ``.cache/toolkit`` under the current folder); deleting the folder is always safe.
+``doc_id`` and ``text`` (and of a document's ``home_actor`` and non-English ``language``, see
+:func:`corpus_fingerprint`) plus the stage name, its version and its parameters, so an edited
+document or a changed setting can never return a stale table. Files are Parquet in
+``TOOLKIT_CACHE_DIR`` (default ``.cache/toolkit`` under the current folder); deleting the folder
+is always safe.
 """
 from __future__ import annotations
 
@@ -23,10 +25,29 @@ def cache_dir() -> Path:
 
 
 def corpus_fingerprint(docs: pd.DataFrame) -> str:
-    """SHA-256 over the documents' ids and texts (order-independent)."""
+    """SHA-256 over the documents' ids and texts (order-independent), and over the document
+    metadata the stages read beyond them: a set ``home_actor`` (whom office titles name) and a
+    ``language`` that is not English (those documents are not scored).
+
+    An English document without a home actor adds nothing (its stages' output is that of a
+    document without a ``language``), so tables cached before these columns existed stay valid.
+    """
+    from toolkit.corpus.language import is_english
+
     h = hashlib.sha256()
     for doc_id, text in sorted(zip(docs["doc_id"].astype(str), docs["text"])):
         h.update(doc_id.encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
+    context = []
+    n = len(docs)
+    homes = docs["home_actor"] if "home_actor" in docs.columns else [None] * n
+    langs = docs["language"] if "language" in docs.columns else [None] * n
+    for doc_id, home, lang in zip(docs["doc_id"].astype(str), homes, langs):
+        if isinstance(home, str) and home:
+            context.append((doc_id, "home_actor", home))
+        if is_english(lang) is False:
+            context.append((doc_id, "language", str(lang)))
+    if context:
+        h.update(b"context\0" + json.dumps(sorted(context)).encode("utf-8"))
     return h.hexdigest()
 
 

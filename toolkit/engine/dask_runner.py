@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -145,8 +145,10 @@ def run_dask(path: str | Path, out: str | Path, *, run: Sequence[str],
              topics_k: int, topics_model: str, random_state: int, topics_sample: int,
              scheduler: str | None = None, workers: int | None = None,
              scheduler_timeout: float = DEFAULT_SCHEDULER_TIMEOUT, processes: bool = True,
-             progress: bool = True) -> dict[str, pd.DataFrame]:
-    """Run :func:`toolkit.analyze` on Dask (see the module docstring)."""
+             progress: bool = True, metadata: Mapping | None = None
+             ) -> dict[str, pd.DataFrame]:
+    """Run :func:`toolkit.analyze` on Dask (see the module docstring); ``metadata`` is
+    :func:`toolkit.read_corpus`'s collection metadata (each partition carries its own)."""
     import dask.dataframe as dd
     from distributed import KilledWorker
 
@@ -154,7 +156,7 @@ def run_dask(path: str | Path, out: str | Path, *, run: Sequence[str],
 
     t0 = time.perf_counter()
     out = Path(out)
-    plan = plan_batches(path, chunk_size=chunk_size)
+    plan = plan_batches(path, chunk_size=chunk_size, metadata=metadata)
     dask.config.set({"dataframe.convert-string": False})
     client, cluster = connect(scheduler, workers=workers, timeout=scheduler_timeout,
                               processes=processes)

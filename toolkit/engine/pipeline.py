@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -77,7 +77,8 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
             topics_model: str = "nmf", random_state: int = 0, progress: bool = True,
             use_cache: bool = True, engine: str = "pandas", chunk_size: int | str | None = "auto",
             scheduler: str | None = None, workers: int | None = None,
-            scheduler_timeout: float = 10.0, topics_sample: int | None = None
+            scheduler_timeout: float = 10.0, topics_sample: int | None = None,
+            metadata: Mapping[str, Mapping] | None = None
             ) -> dict[str, pd.DataFrame]:
     """Run the analysis stages on a corpus and write every table to ``out``.
 
@@ -155,6 +156,12 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     topics_sample : int, optional
         Documents the chunked engines fit the topic model on (a sample seeded by
         ``random_state``; default :data:`toolkit.streaming.DEFAULT_TOPICS_SAMPLE`).
+    metadata : mapping, optional
+        Collection metadata, as :func:`read_corpus` takes it (``{collection or "*": {key:
+        value}}``, e.g. ``{"kremlin_news": {"home_actor": "RUS"}}``; see
+        :mod:`toolkit.corpus.collection`); ``toolkit.corpus.parse_home_actors`` makes it from
+        ``--home-actor COLLECTION=ACTOR`` strings. It overrides the collections'
+        ``collection.yaml``, which every engine reads anyway.
 
     Returns
     -------
@@ -178,7 +185,7 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     chunked = dict(run=run, stages_requested=stages, sentiment_method=sentiment_method,
                    threat_method=threat_method, codebook_skip=codebook_skip,
                    topics_k=topics_k, topics_model=topics_model, random_state=random_state,
-                   topics_sample=int(topics_sample), progress=progress)
+                   topics_sample=int(topics_sample), progress=progress, metadata=metadata)
     from toolkit.framing.model_frames import FRAME_METHODS
     from toolkit.sentiment import ACTOR_METHODS
 
@@ -206,7 +213,7 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     skipped_stages: dict[str, str] = {}
 
     t = time.perf_counter()
-    docs = read_corpus(path, progress=progress)
+    docs = read_corpus(path, progress=progress, metadata=metadata)
     tables["documents"] = docs
     timings["corpus"] = time.perf_counter() - t
     graph = GraphRun({"documents": docs}, params=stage_params(sentiment_method, threat_method, codebook_skip),

@@ -84,8 +84,9 @@ def _lexicon_frames(ctx) -> pd.DataFrame:
 
     # At the lexicon's default threshold whatever the methods, so that every run of the same
     # sentences shares this table and the codebook scores built on it.
-    return threat_frames(ctx["sentences"], ctx["mentions"], lexicon=ctx.params["threat_lexicon"],
-                         threshold=_RULES_THRESHOLD, progress=ctx.progress)
+    return threat_frames(ctx["sentences"], ctx["mentions"], documents=ctx["documents"],
+                         lexicon=ctx.params["threat_lexicon"], threshold=_RULES_THRESHOLD,
+                         progress=ctx.progress)
 
 
 def _codebook_scores(ctx) -> pd.DataFrame:
@@ -110,8 +111,9 @@ def _threat_frames(ctx) -> pd.DataFrame:
             return ctx["lexicon_frames"]
         from toolkit.framing.threat import threat_frames
 
-        return threat_frames(ctx["sentences"], ctx["mentions"], lexicon=p["threat_lexicon"],
-                             threshold=threshold, progress=ctx.progress)
+        return threat_frames(ctx["sentences"], ctx["mentions"], documents=ctx["documents"],
+                             lexicon=p["threat_lexicon"], threshold=threshold,
+                             progress=ctx.progress)
     return frames_from_scores(ctx["codebook_scores"], ctx["lexicon_frames"],
                               threshold=p["threat_threshold"],
                               model=CodebookModel(p["codebook_model"]))
@@ -160,7 +162,7 @@ def _actor_sentiment(ctx) -> pd.DataFrame:
                            speakers=(speaker_actors(ctx["documents"])
                                      if p["sentiment_use_speakers"] else None),
                            prior_correction=p["sentiment_prior_correction"],
-                           progress=ctx.progress)
+                           documents=ctx["documents"], progress=ctx.progress)
 
 
 def _sentiment_by_year(ctx) -> pd.DataFrame:
@@ -200,17 +202,19 @@ STAGES: tuple[Stage, ...] = (
     Stage("mentions", ("sentences", "documents"),
           ("doc_id", "sent_id", "actor", "surface", "start", "end", "kind"),
           _mentions, data=("actors",), code=("toolkit.actors",)),
-    Stage("lexicon_frames", ("sentences", "mentions"), _FRAME_COLUMNS,
+    Stage("lexicon_frames", ("sentences", "mentions", "documents"), _FRAME_COLUMNS,
           _lexicon_frames, params={"threat_lexicon": None},
-          data=("threat",), code=("toolkit.framing.threat",), json_columns=("cues",)),
+          data=("threat",), code=("toolkit.framing.threat", "toolkit.corpus.language"),
+          json_columns=("cues",)),
     Stage("codebook_scores", ("sentences", "mentions", "documents", "lexicon_frames"),
           ("doc_id", "sent_id", "encoded", "threat_p", "threat_type", "threat_type_p", "horizon",
            "horizon_p", "actors"),
           _codebook_scores, params={"codebook_skip": "no_candidates", "codebook_model": None},
           data=("codebook",), code=("toolkit.codebook.model", "toolkit.codebook.scores",
-                                    "toolkit.actors"),
+                                    "toolkit.actors", "toolkit.corpus.language"),
           json_columns=("actors",)),
-    Stage("threat_frames", ("lexicon_frames", "codebook_scores", "sentences", "mentions"),
+    Stage("threat_frames", ("lexicon_frames", "codebook_scores", "sentences", "mentions",
+                            "documents"),
           _FRAME_COLUMNS,
           _threat_frames, params={"threat_method": "model", "threat_threshold": None,
                                   "codebook_model": None, "threat_lexicon": None},
@@ -218,7 +222,8 @@ STAGES: tuple[Stage, ...] = (
           code=("toolkit.framing.model_frames", "toolkit.framing.threat"),
           json_columns=("cues",), cache=False,
           when={"codebook_scores": lambda p: p["threat_method"] == "model",
-                "sentences": _rules_rethreshold, "mentions": _rules_rethreshold}),
+                "sentences": _rules_rethreshold, "mentions": _rules_rethreshold,
+                "documents": _rules_rethreshold}),
     Stage("threat_cues", ("threat_frames",),
           ("doc_id", "sent_id", "cue", "type", "rule", "start", "end", "effect", "threat"),
           _threat_cues, code=("toolkit.framing.threat",), cache=False),
@@ -246,7 +251,7 @@ STAGES: tuple[Stage, ...] = (
                                    "sentiment_use_roles": True, "sentiment_use_speakers": True},
           data=("sentiment", "nltk_data"),
           code=("toolkit.sentiment", "toolkit.sentiment.neural", "toolkit.sentiment.targets",
-                "toolkit.sentiment.codebook", "toolkit.actors"),
+                "toolkit.sentiment.codebook", "toolkit.actors", "toolkit.corpus.language"),
           when={"codebook_scores": lambda p: p["sentiment_method"] == "codebook",
                 "sentences": lambda p: p["sentiment_method"] != "codebook",
                 "threat_roles": lambda p: p["sentiment_method"] != "codebook"}),

@@ -45,7 +45,7 @@ import shutil
 import time
 import uuid
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -495,13 +495,15 @@ def run_streaming(path: str | Path, out: str | Path, *, run: Sequence[str],
                   sentiment_method: str, topics_k: int, topics_model: str, random_state: int,
                   topics_sample: int, progress: bool,
                   threat_method: str = "model",
-                  codebook_skip: str = "no_candidates") -> dict[str, pd.DataFrame]:
-    """The pandas engine in bounded memory (see the module docstring)."""
+                  codebook_skip: str = "no_candidates",
+                  metadata: Mapping | None = None) -> dict[str, pd.DataFrame]:
+    """The pandas engine in bounded memory (see the module docstring); ``metadata`` is
+    :func:`toolkit.read_corpus`'s collection metadata."""
     from tqdm.auto import tqdm
 
     t0 = time.perf_counter()
     out = Path(out)
-    plan = plan_batches(path, chunk_size=chunk_size)
+    plan = plan_batches(path, chunk_size=chunk_size, metadata=metadata)
     tmp = new_tmp(out)
     try:
         plan = stage_tables(plan, tmp / "_input")

@@ -28,7 +28,10 @@ does not, and a call to respond alone ("we must spend more on defence") stays be
 Users add their own terms with :func:`load_threat_lexicon`.
 
 Sentences that cannot be scored (empty, longer than ``limits.max_words`` words, or not English)
-get ``scored=False``, ``threat=False``, ``threat_score`` NaN, no type or horizon and no cues.
+get ``scored=False``, ``threat=False``, ``threat_score`` NaN, no type or horizon and no cues. A
+sentence is not English when its document's ``language`` (``documents=``, from
+:func:`toolkit.read_corpus`) is another language, or, for documents without one and for the
+sentences of English documents (a quotation in French), when its letters and stopwords say so.
 """
 from __future__ import annotations
 
@@ -913,6 +916,7 @@ def _lazy_mentions(text: str) -> list[tuple[int, int, str]] | None:
 
 
 def threat_frames(sentences: pd.DataFrame, mentions: pd.DataFrame | None = None, *,
+                  documents: pd.DataFrame | None = None,
                   lexicon: ThreatLexicon | str | Path | Mapping | None = None,
                   threshold: float = 0.5, progress: bool = True) -> pd.DataFrame:
     """Threat frame of every sentence: whether it presents a danger, what kind, and how soon.
@@ -927,6 +931,9 @@ def threat_frames(sentences: pd.DataFrame, mentions: pd.DataFrame | None = None,
         ("China, Russia, North Korea and Iran are working together") and for the type of a threat
         named only by actor ("the threat of ISIS"). Without it, sentences with an alignment phrase
         are looked up with :func:`toolkit.actors.find_mentions` when that is available.
+    documents : DataFrame, optional
+        The documents table: the sentences of a document whose ``language`` is set and is not
+        English are not scored (the lexicon is English), whatever their words.
     lexicon : ThreatLexicon, path or mapping, optional
         The lexicon; a path or mapping is read as an extension of the packaged lexicon
         (``load_threat_lexicon(extra=...)``). Default: the packaged lexicon.
@@ -941,8 +948,9 @@ def threat_frames(sentences: pd.DataFrame, mentions: pd.DataFrame | None = None,
         One row per sentence, in input order: ``doc_id``, ``sent_id``, ``threat`` (bool),
         ``threat_score`` (float in [0, 1]; NaN when not scored), ``threat_type`` (one of
         :data:`THREAT_TYPES`, None when not a threat), ``horizon`` (one of :data:`HORIZONS`, None
-        when not a threat), ``scored`` (False for empty, non-English or over-long sentences, which
-        get ``threat`` False and no cues) and ``cues`` (list of dicts ``cue``, ``type``, ``rule``,
+        when not a threat), ``scored`` (False for empty, non-English or over-long sentences and
+        for the sentences of non-English documents, which get ``threat`` False and no cues) and
+        ``cues`` (list of dicts ``cue``, ``type``, ``rule``,
         ``start``, ``end``, ``effect``; offsets into the document text; ``effect`` is the cue's
         signed contribution to the logit of the score, 0 for horizon and negation markers).
 
@@ -953,6 +961,9 @@ def threat_frames(sentences: pd.DataFrame, mentions: pd.DataFrame | None = None,
     >>> f = threat_frames(sents, progress=False)
     >>> bool(f.loc[0, "threat"]), f.loc[0, "threat_type"], f.loc[0, "horizon"]
     (True, 'military', 'present')
+    >>> docs = pd.DataFrame({"doc_id": ["d"], "language": ["de"]})
+    >>> bool(threat_frames(sents, documents=docs, progress=False).loc[0, "scored"])
+    False
     """
     from tqdm.auto import tqdm
 
@@ -961,9 +972,12 @@ def threat_frames(sentences: pd.DataFrame, mentions: pd.DataFrame | None = None,
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
             or not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold must be a number between 0 and 1 (exclusive), got {threshold!r}")
+    from toolkit.corpus.language import non_english_documents
+
     lex = _resolve_lexicon(lexicon)
     by_sent = _mentions_by_sentence(mentions, sentences)
     lazy = mentions is None
+    foreign = non_english_documents(documents)
     starts = (sentences["start"].to_numpy() if "start" in sentences.columns
               else np.zeros(len(sentences), int))
     rows_threat, rows_score, rows_type, rows_hor, rows_scored, rows_cues = [], [], [], [], [], []
@@ -971,11 +985,14 @@ def threat_frames(sentences: pd.DataFrame, mentions: pd.DataFrame | None = None,
             zip(_objects(sentences["doc_id"]), sentences["sent_id"], starts,
                 _objects(sentences["text"])),
             total=len(sentences), desc="threat frames", disable=not progress, unit="sent"):
-        ms = by_sent.get((doc_id, int(sent_id)))
-        if lazy and isinstance(text, str) and lex.alignment_phrases is not None \
-                and lex.alignment_phrases.search(_normalise(text)):
-            ms = _lazy_mentions(text)
-        fr = _frame_sentence(text, ms, lex, threshold)
+        if doc_id in foreign:
+            fr = _Frame(scored=False)
+        else:
+            ms = by_sent.get((doc_id, int(sent_id)))
+            if lazy and isinstance(text, str) and lex.alignment_phrases is not None \
+                    and lex.alignment_phrases.search(_normalise(text)):
+                ms = _lazy_mentions(text)
+            fr = _frame_sentence(text, ms, lex, threshold)
         off = int(s0)
         rows_threat.append(bool(fr.threat))
         rows_score.append(fr.score)

@@ -1046,6 +1046,7 @@ def actor_sentiment(
     roles: pd.DataFrame | None = None,
     speakers: pd.Series | Mapping[Any, Any] | None = None,
     scores: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """How each sentence portrays each actor it mentions (the *actor sentiment* table).
 
@@ -1090,6 +1091,10 @@ def actor_sentiment(
         ``method="codebook"`` only: the scores of the same sentences from
         :func:`toolkit.codebook.codebook_scores`, if already computed (the model is not run
         again).
+    documents : DataFrame, optional
+        The documents table: mentions in documents whose ``language`` is set and is not English
+        get no row (every method's model is English; the codebook method leaves them
+        unencoded). It is not a source of ``speakers``.
 
     Returns
     -------
@@ -1128,8 +1133,16 @@ def actor_sentiment(
         from toolkit.sentiment.codebook import sentiment_from_scores
 
         if scores is None:
-            scores = codebook_scores(sentences, mentions, speakers=speakers, progress=progress)
+            # documents= for their language only: the speakers stay the caller's (or none).
+            scores = codebook_scores(sentences, mentions, documents,
+                                     speakers={} if speakers is None else speakers,
+                                     progress=progress)
         return sentiment_from_scores(scores)
+    from toolkit.corpus.language import non_english_documents
+
+    foreign = non_english_documents(documents)
+    if foreign:
+        mentions = mentions[~mentions["doc_id"].isin(foreign)]
     if not len(mentions):
         out = pd.DataFrame({c: pd.Series(dtype=float) for c in ACTOR_SENTIMENT_COLUMNS})
         for c, dt in (("doc_id", mentions["doc_id"].dtype), ("sent_id", "int64"),
