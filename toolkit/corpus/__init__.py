@@ -1,7 +1,7 @@
 """Reading a corpus: folders, the UN General Debate layout, tables, HTML/PDF/Word files
 (:mod:`.reader`, :mod:`.formats`), collection metadata (:mod:`.collection`), document languages
-(:mod:`.language`), whole or as a plan of chunks read one at a time (:mod:`.batches`), and its
-counts (:mod:`.info`)."""
+(:mod:`.language`), whole or as a plan of chunks read one at a time (:mod:`.batches`), its
+counts (:mod:`.info`) and its summary, which a documents table shows in Jupyter (:mod:`.display`)."""
 from toolkit.corpus.batches import (
     Batch,
     Plan,
@@ -19,6 +19,7 @@ from toolkit.corpus.collection import (
     parse_home_actors,
     read_collection_file,
 )
+from toolkit.corpus.display import register_ipython_display, summary
 from toolkit.corpus.formats import FORMAT_SUFFIXES, FormatError
 from toolkit.corpus.info import collection_counts, corpus_info
 from toolkit.corpus.language import (
@@ -47,4 +48,8 @@ __all__ = ["AUXILIARY_NAMES", "COLLECTION_FILES", "COLLECTION_KEYS", "DEFAULT_KE
            "CollectionMeta", "CorpusNotFoundError", "FormatError", "Plan", "collection_counts",
            "corpus_bytes", "corpus_info", "detect_language", "is_english", "iter_collections",
            "non_english_documents", "parse_date", "parse_home_actors", "plan_batches",
-           "read_batch", "read_collection_file", "read_corpus", "skipped_frame", "stage_tables"]
+           "read_batch", "read_collection_file", "read_corpus", "register_ipython_display",
+           "skipped_frame", "stage_tables", "summary"]
+
+# In a Jupyter kernel (an active IPython shell) a documents table shows its summary above its rows.
+register_ipython_display()
