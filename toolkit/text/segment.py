@@ -31,6 +31,15 @@ import pandas as pd
 
 from toolkit.resources import data_path
 
+#: Columns of the sentences table (:func:`sentences`), in order.
+SENTENCE_COLUMNS: tuple[str, ...] = ("doc_id", "sent_id", "start", "end", "text", "speaker",
+                                     "para_id")
+#: Columns of the tokens table (:func:`tokens`), in order.
+TOKEN_COLUMNS: tuple[str, ...] = ("doc_id", "sent_id", "token_id", "start", "end", "token",
+                                  "lower", "is_word")
+#: Columns of the token counts table (:func:`token_counts`), in order.
+TOKEN_COUNT_COLUMNS: tuple[str, ...] = ("doc_id", "n_tokens", "n_words")
+
 #: Abbreviations added to the learned Punkt parameters (lower case, without the final period).
 KNOWN_ABBREVIATIONS = frozenset(
     """u.s u.n u.k e.u d.c u.s.a u.s.s.r mr mrs ms dr gen lt col maj capt adm sgt cmdr gov sen rep
@@ -264,8 +273,7 @@ def sentences(docs: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
     from tqdm.auto import tqdm
 
     _require(docs, ["doc_id", "text"], "sentences")
-    cols: dict[str, list] = {k: [] for k in ("doc_id", "sent_id", "start", "end", "text",
-                                            "speaker", "para_id")}
+    cols: dict[str, list] = {k: [] for k in SENTENCE_COLUMNS}
     for doc_id, text in tqdm(zip(docs["doc_id"], docs["text"]), total=len(docs),
                              desc="sentences", disable=not progress, unit="doc"):
         if not isinstance(text, str):
@@ -470,7 +478,7 @@ def tokens(data: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
     # Plain list comprehensions: pandas' string methods cost several times more here.
     out["lower"] = pd.Series([t.lower() for t in toks], dtype=object)
     out["is_word"] = cat(is_word, bool)
-    return out
+    return out[list(TOKEN_COLUMNS)]
 
 
 def token_counts(data: pd.DataFrame, *, progress: bool = True) -> pd.DataFrame:
