@@ -25,7 +25,7 @@ figures: $(VENV)/.installed
 	$(BIN)/python -m toolkit.figures --corpus $(CORPUS) --out $(FIGURES)
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -q tests --doctest-modules toolkit $(if $(wildcard notebooks/*.ipynb),--nbmake notebooks,)
+	$(BIN)/python -m pytest -q --durations=15 tests --doctest-modules toolkit $(if $(wildcard notebooks/*.ipynb),--nbmake notebooks,)
 
 # Re-train the shipped models (the `train` extra: torch, transformers). The NewsMTSC neural model
 # takes about 1.5 hours on 2 CPU cores: a 6-layer teacher (not shipped), a transfer set of
