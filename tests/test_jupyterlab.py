@@ -17,6 +17,7 @@ whatever the test did.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import os
 import re
@@ -27,8 +28,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -100,16 +99,19 @@ class Lab:
     def request(self, method: str, path: str, body: object = None, *, timeout: float = 30,
                 raw: bool = False):
         """One REST call with the token; the decoded JSON answer (or the body, ``raw=True``)."""
+        # the test's own server on the loopback interface: nothing leaves the machine
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method, headers={
-            "Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                text = resp.read().decode()
-        except urllib.error.HTTPError as e:
-            raise AssertionError(f"{method} {path} answered {e.code}: "
-                                 f"{e.read().decode(errors='replace')[:2000]}\n"
-                                 f"--- server log ---\n{self.log_text()[-6000:]}") from e
+            conn.request(method, path, body=data, headers={
+                "Authorization": f"token {self.token}", "Content-Type": "application/json"})
+            resp = conn.getresponse()
+            text = resp.read().decode(errors="replace")
+        finally:
+            conn.close()
+        if resp.status >= 400:
+            raise AssertionError(f"{method} {path} answered {resp.status}: {text[:2000]}\n"
+                                 f"--- server log ---\n{self.log_text()[-6000:]}")
         return text if raw else (json.loads(text) if text.strip() else None)
 
     def shutdown(self) -> None:
