@@ -149,19 +149,13 @@ def non_english_documents(docs: Any) -> set:
 @lru_cache(maxsize=1)
 def _stopword_index() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     """{word: codes of the lists holding it}, and the codes, for ``method="stopwords"``."""
-    import toolkit  # noqa: F401  (puts the packaged NLTK data on nltk.data.path)
-    from nltk.corpus import stopwords
+    from toolkit.resources import nltk_stopwords
 
     index: dict[str, list[str]] = {}
     codes = []
     for code, name in sorted(STOPWORD_LANGUAGES.items()):
         names = [name, "english-extended"] if code == ENGLISH else [name]
-        words: set[str] = set()
-        for n in names:
-            try:
-                words.update(w.lower() for w in stopwords.words(n))
-            except (LookupError, OSError):
-                continue
+        words = {w.lower() for n in names for w in nltk_stopwords(n)}
         if words:
             codes.append(code)
         for w in words:

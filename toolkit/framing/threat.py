@@ -588,18 +588,11 @@ class _Frame:
 
 @lru_cache(maxsize=1)
 def _stopword_sets() -> dict[str, frozenset[str]]:
-    import toolkit  # noqa: F401  (registers the packaged NLTK data)
-    from nltk.corpus import stopwords
+    from toolkit.resources import nltk_stopwords
 
     langs = ["english", "french", "spanish", "portuguese", "german", "italian", "dutch",
              "indonesian", "turkish", "swedish"]
-    out = {}
-    for lang in langs:
-        try:
-            out[lang] = frozenset(stopwords.words(lang))
-        except (LookupError, OSError):
-            continue
-    return out
+    return {lang: words for lang in langs if (words := nltk_stopwords(lang))}
 
 
 def _is_english(text: str, min_share: float) -> bool:
