@@ -89,25 +89,9 @@ def prf_table(y_true: Sequence[Any], y_pred: Sequence[Any], labels: Sequence[Any
     [{'label': 'a', 'precision': 0.5, 'recall': 1.0, 'f1': 0.667, 'support': 1, 'n_pred': 2},
      {'label': 'b', 'precision': 1.0, 'recall': 0.5, 'f1': 0.667, 'support': 2, 'n_pred': 1}]
     """
-    m = confusion(y_true, y_pred, labels)
-    tp = np.diag(m).astype(float)
-    support = m.sum(axis=1)
-    n_pred = m.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(n_pred > 0, tp / np.maximum(n_pred, 1), 0.0)
-        recall = np.where(support > 0, tp / np.maximum(support, 1), 0.0)
-        denom = precision + recall
-        f1 = np.where(denom > 0, 2 * precision * recall / np.where(denom > 0, denom, 1), 0.0)
-    return pd.DataFrame(
-        {
-            "label": list(labels),
-            "precision": precision,
-            "recall": recall,
-            "f1": f1,
-            "support": support.astype("int64"),
-            "n_pred": n_pred.astype("int64"),
-        }
-    )
+    from toolkit.evaluation.score_intervals import prf_from_confusion
+
+    return prf_from_confusion(confusion(y_true, y_pred, labels), labels)
 
 
 def classification_scores(

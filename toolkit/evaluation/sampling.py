@@ -62,7 +62,6 @@ import datetime as _dt
 import json
 import math
 import re
-import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -623,17 +622,10 @@ def write_codebook_jsonl(rows: Sequence[Mapping[str, Any]], path: str | Path) ->
     return p
 
 
-def _toolkit_version() -> str | None:
-    mod = sys.modules.get("toolkit")
-    version = getattr(mod, "__version__", None)
-    if version is None:
-        try:
-            from importlib.metadata import version as _version
+def _toolkit_version() -> str:
+    from toolkit import __version__
 
-            version = _version("discourse-toolkit")
-        except Exception:  # noqa: BLE001 - a version is nice to have, never required
-            version = None
-    return version
+    return __version__
 
 
 def write_coding_sample(sample: pd.DataFrame, out_dir: str | Path, *,

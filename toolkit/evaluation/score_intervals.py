@@ -26,7 +26,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,7 @@ __all__ = [
     "codebook_counts",
     "confusion_table",
     "per_class_table",
+    "prf_from_confusion",
     "scores_from_counts",
 ]
 
@@ -291,6 +292,37 @@ def _matrix(counts: pd.DataFrame, field: str) -> tuple[np.ndarray, tuple[str, ..
     return counts[cells].to_numpy().sum(axis=0).reshape(len(lab), len(lab)), lab
 
 
+def prf_from_confusion(m: np.ndarray, labels: Sequence[Any]) -> pd.DataFrame:
+    """Precision, recall, F1, support and number predicted per label of a confusion matrix (rows
+    true labels, columns predicted, in ``labels`` order); a zero denominator gives 0.
+    :func:`toolkit.evaluation.evaluate.prf_table` builds the matrix from label lists.
+
+    Examples
+    --------
+    >>> prf_from_confusion(np.array([[1, 0], [1, 1]]), ["a", "b"])["support"].tolist()
+    [1, 2]
+    """
+    m = np.asarray(m)
+    tp = np.diag(m).astype(float)
+    support = m.sum(axis=1)
+    n_pred = m.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = np.where(n_pred > 0, tp / np.maximum(n_pred, 1), 0.0)
+        recall = np.where(support > 0, tp / np.maximum(support, 1), 0.0)
+        denom = precision + recall
+        f1 = np.where(denom > 0, 2 * precision * recall / np.where(denom > 0, denom, 1), 0.0)
+    return pd.DataFrame(
+        {
+            "label": list(labels),
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": support.astype("int64"),
+            "n_pred": n_pred.astype("int64"),
+        }
+    )
+
+
 def confusion_table(counts: pd.DataFrame, field: str) -> pd.DataFrame:
     """Tidy confusion matrix of one field: ``gold``, ``predicted``, ``n``.
 
@@ -315,10 +347,5 @@ def per_class_table(counts: pd.DataFrame, fields=("sentiment", "role", "threat_t
     frames = []
     for field in ([fields] if isinstance(fields, str) else fields):
         m, lab = _matrix(counts, field)
-        tp = np.diag(m).astype(float)
-        prec, rec = _ratio(tp, m.sum(axis=0)), _ratio(tp, m.sum(axis=1))
-        frames.append(pd.DataFrame({"field": field, "label": list(lab), "precision": prec,
-                                    "recall": rec, "f1": _f1(prec, rec),
-                                    "support": m.sum(axis=1).astype("int64"),
-                                    "n_pred": m.sum(axis=0).astype("int64")}))
+        frames.append(prf_from_confusion(m, lab).assign(field=field))
     return pd.concat(frames, ignore_index=True)[PER_CLASS_COLUMNS]
