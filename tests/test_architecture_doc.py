@@ -9,6 +9,7 @@ import pytest
 from toolkit.actors import MENTION_COLUMNS
 from toolkit.codebook.scores import SCORE_COLUMNS
 from toolkit.corpus.reader import DOC_COLUMNS
+from toolkit.framing.spending import SPENDING_COLUMNS
 from toolkit.framing.threat import FRAME_COLUMNS, ROLE_COLUMNS
 from toolkit.sentiment import ACTOR_SENTIMENT_COLUMNS
 from toolkit.text.segment import SENTENCE_COLUMNS, TOKEN_COLUMNS, TOKEN_COUNT_COLUMNS
@@ -25,6 +26,7 @@ CONSTANTS = {
     "threat frames": FRAME_COLUMNS,
     "threat roles": ROLE_COLUMNS,
     "actor sentiment": ACTOR_SENTIMENT_COLUMNS,
+    "spending demands": SPENDING_COLUMNS,
 }
 
 

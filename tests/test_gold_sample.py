@@ -41,6 +41,10 @@ def test_units_carry_predictions_labels_and_probabilities(tables, tmp_path):
         ["wh/a.md", 1, 0.0], ["wh/b.md", 1, 1.0]]
     iran = units[units["doc_id"] == "wh/b.md"].set_index("sent_id")
     assert iran.at[1, "gold_source_IRN"] == 1.0 and iran.at[1, "gold_source_RUS"] == 0.0
+    # one source of the two is no co-framing; uncoded sentences have no gold co-framing
+    assert iran.at[1, "gold_coframing"] == 0.0 and iran.at[1, "coframing"] == 0.0
+    assert units.loc[units["gold_threat"].isna(), "gold_coframing"].isna().all()
+    assert units["coframing"].notna().all()
     # two coded sentences: round(0.45 * 2) = 1 from actor + cue, round(0.35 * 2) = 1 from actor
     # only, none from any sentence: pi = 1/N_h in the two strata, 0 elsewhere
     strata = units["stratum"].value_counts()

@@ -122,6 +122,8 @@ from toolkit.threat import ThreatLexiconError, load_threat_lexicon, threat_cues 
 from toolkit.framing.model_frames import threat_frames, threat_roles  # noqa: E402
 from toolkit.codebook import CodebookModel, codebook_scores  # noqa: E402
 from toolkit.threat_index import threat_attributions, threat_index  # noqa: E402
+from toolkit.framing.cooccurrence import length_matched_cooccurrence  # noqa: E402
+from toolkit.framing.spending import spending_demands  # noqa: E402
 from toolkit.plots_topics import (  # noqa: E402
     plot_sweep,
     plot_topic_terms,
@@ -170,6 +172,7 @@ __all__ = [
     "kwic",
     "kwic_html",
     "kwic_text",
+    "length_matched_cooccurrence",
     "load_gazetteer",
     "load_threat_lexicon",
     "mentions",
@@ -192,6 +195,7 @@ __all__ = [
     "sentiment_by",
     "sentiment_evidence",
     "speaker_actors",
+    "spending_demands",
     "sweep",
     "term_frequency",
     "threat_attributions",

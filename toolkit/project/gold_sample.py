@@ -24,10 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DEV_DESIGN", "dev_sample_units"]
+__all__ = ["COFRAMING_MIN", "DEV_DESIGN", "dev_sample_units"]
 
 #: The dev set's design: share of each collection's sample drawn in each stratum.
 DEV_DESIGN: dict[str, float] = {"actor_cue": 0.45, "actor_only": 0.35, "any": 0.20}
+#: Co-framing (codebook): at least this many of the source actors framed as threat sources in one
+#: sentence.
+COFRAMING_MIN = 2
 
 
 def dev_sample_units(tables, *, gold: str | Path | None = None,
@@ -54,7 +57,9 @@ def dev_sample_units(tables, *, gold: str | Path | None = None,
         ``doc_id``, ``sent_id``, ``collection``, ``year``, ``stratum``, ``threat`` (0/1
         prediction), ``source_<ACTOR>`` (0/1: the toolkit frames the actor as threat source),
         ``gold_threat`` and ``gold_source_<ACTOR>`` (the coders' labels, NaN where the sentence
-        was not coded), ``pi`` (inclusion probability, per collection; see the module docstring).
+        was not coded), ``coframing`` and ``gold_coframing`` (two or more of ``source_actors``
+        framed as threat sources in the sentence: the codebook's co-framing, :data:`COFRAMING_MIN`),
+        ``pi`` (inclusion probability, per collection; see the module docstring).
     """
     from toolkit.evaluation import (inclusion_probabilities, locate_gold, read_codebook,
                                     sentence_strata)
@@ -86,6 +91,11 @@ def dev_sample_units(tables, *, gold: str | Path | None = None,
     coded = coded.drop(columns=["match", "source"]).drop_duplicates(keys)
     coded["sent_id"] = coded["sent_id"].astype("int64")
     units = units.merge(coded, on=keys, how="left")
+    for prefix in ("", "gold_"):
+        cols = [f"{prefix}source_{a}" for a in source_actors]
+        # an uncoded sentence's gold co-framing stays missing, not 0
+        units[f"{prefix}coframing"] = (units[cols].sum(axis=1, min_count=1) >= COFRAMING_MIN
+                                       ).astype(float).where(units[cols[0]].notna())
 
     parts = []
     for _, g in units.groupby("collection", sort=True):
