@@ -74,7 +74,7 @@ def test_dask_local_cluster_reports_malformed_files(tmp_path):
     expected = read_corpus(corpus, progress=False).attrs["skipped"].to_frame()
     run_dask(corpus, tmp_path / "o", run=["corpus", "sentences", "mentions"],
              stages_requested=["mentions"], chunk_size=2, sentiment_method="sklearn",
-             topics_k=2, topics_model="nmf", random_state=0, topics_sample=10, workers=1,
+             n_topics=2, topics_model="nmf", random_state=0, topics_sample=10, workers=1,
              processes=False, progress=False)
     skipped = pd.read_csv(tmp_path / "o" / "skipped.csv")
     assert skipped["path"].tolist() == expected["path"].tolist()

@@ -36,7 +36,7 @@ def test_analyze_seed_all_stages_reproducible(tmp_path, monkeypatch):
 
 def test_topics_stage_on_a_corpus_too_small_is_skipped_with_a_warning(tmp_path, monkeypatch):
     monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
-    with pytest.warns(UserWarning, match="topics stage skipped: .*min_df/max_df/k"):
+    with pytest.warns(UserWarning, match="topics stage skipped: .*min_df/max_df/n_topics"):
         tables = analyze(SEED, tmp_path / "a", progress=False)
     summary = pd.read_json(tmp_path / "a" / "summary.json", typ="series")
     assert "topics" in summary["skipped_stages"] and "topics" not in summary["stages"]
@@ -54,7 +54,7 @@ def test_topics_stage_writes_its_tables(tmp_path, monkeypatch):
     docs = read_corpus("corpus/whitehouse", progress=False)
     small = tmp_path / "small.parquet"
     docs.nsmallest(40, "n_chars")[["doc_id", "title", "date", "text"]].to_parquet(small)
-    tables = analyze(small, tmp_path / "out", stages=["topics"], topics_k=2, progress=False)
+    tables = analyze(small, tmp_path / "out", stages=["topics"], n_topics=2, progress=False)
     assert set(tables["topic_terms"]["topic"]) == {0, 1}
     shares = tables["doc_topics"].groupby("doc_id")["weight"].sum()
     assert len(shares) == len(tables["doc_topics"]["doc_id"].unique()) >= 30 and shares.round(6).eq(1).all()

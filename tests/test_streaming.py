@@ -164,7 +164,7 @@ def test_topics_stage_fits_on_a_seeded_sample(tmp_path):
     docs = read_corpus("corpus/whitehouse", progress=False)
     small = tmp_path / "small.parquet"
     docs.nsmallest(40, "n_chars")[["doc_id", "title", "date", "text"]].to_parquet(small)
-    tables = analyze(small, tmp_path / "o", stages=["topics"], topics_k=2, chunk_size=9,
+    tables = analyze(small, tmp_path / "o", stages=["topics"], n_topics=2, chunk_size=9,
                      topics_sample=35, progress=False)
     assert set(tables["topic_terms"]["topic"]) == {0, 1}
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())

@@ -289,7 +289,7 @@ def test_plots_return_figures(synth):
 
 def test_run_topics_writes_files(tmp_path, synth):
     docs, _ = synth
-    tables = run_topics(docs, k=3, model="nmf", seed=0, out=tmp_path, sweep_ks=[2, 3],
+    tables = run_topics(docs, n_topics=3, model="nmf", random_state=0, out=tmp_path, sweep_ks=[2, 3],
                         progress=False, use_cache=False, min_df=1, max_df=1.0)
     for name in ["topic_terms.csv", "doc_topics.parquet", "coherence.csv", "sweep.csv",
                  "topics_over_time.csv", "topics_by_group.csv", "topics_summary.json",
@@ -299,7 +299,7 @@ def test_run_topics_writes_files(tmp_path, synth):
     assert list(coh.columns) == ["topic", "label", "npmi", "n_terms", "missing"]
     assert len(coh) == 3 and set(tables) >= {"topic_terms", "doc_topics", "sweep"}
     with pytest.raises(ValueError, match="valid values are: 'nmf', 'lda'"):
-        run_topics(docs, k=3, model="x", out=tmp_path)
+        run_topics(docs, n_topics=3, model="x", out=tmp_path)
 
 
 # --- the default model on the real corpus ------------------------------------------------------

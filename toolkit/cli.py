@@ -52,7 +52,7 @@ def _analyze(args: argparse.Namespace) -> int:
                              f"not {chunk!r}") from None
     analyze(args.path, args.out, stages=stages, sentiment_method=args.sentiment_method,
             threat_method=args.threat_method, codebook_skip=args.codebook_skip,
-            topics_k=args.topics_k, random_state=args.seed,
+            n_topics=args.topics_k, random_state=args.seed,
             progress=not args.quiet, use_cache=not args.no_cache, engine=args.engine,
             chunk_size=None if chunk == "none" else chunk, scheduler=args.scheduler,
             workers=args.workers, scheduler_timeout=args.scheduler_timeout,
@@ -72,7 +72,7 @@ def _topics(args: argparse.Namespace) -> int:
         except ValueError:
             raise ValueError(f"--sweep takes comma-separated integers such as 5,10,20, "
                              f"not {args.sweep!r}") from None
-    run_topics(args.path, k=args.k, model=args.model, seed=args.seed, out=args.out,
+    run_topics(args.path, n_topics=args.k, model=args.model, random_state=args.seed, out=args.out,
                unit=args.unit, sweep_ks=sweep_ks, progress=not args.quiet,
                use_cache=not args.no_cache)
     summary = json.loads((__import__("pathlib").Path(args.out) / "topics_summary.json").read_text())

@@ -142,7 +142,7 @@ def _process(docs: pd.DataFrame, tmp: str, options: Options, partition_info=None
 def run_dask(path: str | Path, out: str | Path, *, run: Sequence[str],
              stages_requested: Sequence[str] | None, chunk_size: int, sentiment_method: str,
              threat_method: str = "model", codebook_skip: str = "no_candidates",
-             topics_k: int, topics_model: str, random_state: int, topics_sample: int,
+             n_topics: int, topics_model: str, random_state: int, topics_sample: int,
              scheduler: str | None = None, workers: int | None = None,
              scheduler_timeout: float = DEFAULT_SCHEDULER_TIMEOUT, processes: bool = True,
              progress: bool = True, metadata: Mapping | None = None
@@ -207,7 +207,7 @@ def run_dask(path: str | Path, out: str | Path, *, run: Sequence[str],
             ids = topics_sample_ids(dmeta["doc_id"], topics_sample, random_state)
             sample_docs = client.compute(docs[docs["doc_id"].isin(ids)]).result()
             extra, skipped_stages, extra_summary = run_topics_on_sample(
-                sample_docs, out, k=topics_k, model=topics_model, random_state=random_state,
+                sample_docs, out, n_topics=n_topics, model=topics_model, random_state=random_state,
                 stages_requested=stages_requested, n_total=len(dmeta), progress=progress)
             timings["topics"] = time.perf_counter() - t
         n_workers = len(client.scheduler_info().get("workers", {}))

@@ -45,7 +45,7 @@ DEFAULT_SENTIMENT_METHOD = "codebook"
 #: Threat frames and roles of the ``threat`` stage unless ``threat_method=`` says otherwise: the
 #: codebook model (``"rules"``: the threat lexicon).
 DEFAULT_THREAT_METHOD = "model"
-#: Number of topics of the ``topics`` stage unless ``topics_k=`` says otherwise (chosen by the
+#: Number of topics of the ``topics`` stage unless ``n_topics=`` says otherwise (chosen by the
 #: coherence/diversity sweep on ``corpus/``, see ``benchmarks/bench_topics.py`` and the README).
 DEFAULT_TOPICS_K = 20
 
@@ -73,12 +73,12 @@ ENGINES = ("pandas", "dask")
 def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None = None,
             sentiment_method: str = DEFAULT_SENTIMENT_METHOD,
             threat_method: str = DEFAULT_THREAT_METHOD, codebook_skip: str = "no_candidates",
-            topics_k: int = DEFAULT_TOPICS_K,
+            n_topics: int = DEFAULT_TOPICS_K,
             topics_model: str = "nmf", random_state: int = 0, progress: bool = True,
             use_cache: bool = True, engine: str = "pandas", chunk_size: int | str | None = "auto",
             scheduler: str | None = None, workers: int | None = None,
             scheduler_timeout: float = 10.0, topics_sample: int | None = None,
-            metadata: Mapping[str, Mapping] | None = None
+            metadata: Mapping[str, Mapping] | None = None, **renamed,
             ) -> dict[str, pd.DataFrame]:
     """Run the analysis stages on a corpus and write every table to ``out``.
 
@@ -128,7 +128,7 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         Sentences the codebook model leaves out: those with neither an actor mention nor a
         lexicon cue (about half of ``corpus/``; they hold 2-3% of the gold threat frames, see
         ``docs/validation.md``), or ``"none"`` (every analysable sentence, about twice the time).
-    topics_k : int, default 20
+    n_topics : int, default 20
         Number of topics of the ``topics`` stage (:data:`DEFAULT_TOPICS_K`); use
         :func:`toolkit.sweep` or ``toolkit topics --sweep`` to choose it for another corpus.
     topics_model : {"nmf", "lda"}, default "nmf"
@@ -167,7 +167,15 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
     -------
     dict of DataFrame
         The tables by name (chunked runs: the aggregate tables, see above).
+
+    Notes
+    -----
+    ``topics_k=`` is the earlier name of ``n_topics=``: it still works, with a ``FutureWarning``.
     """
+    from toolkit.renamed import take_renamed
+
+    n_topics = take_renamed("analyze", renamed, {"topics_k": "n_topics"}, {"n_topics": n_topics},
+                            {"n_topics": DEFAULT_TOPICS_K})["n_topics"]
     t0 = time.perf_counter()
     check_choice("engine", engine, ENGINES)
     run = _resolve(stages)
@@ -184,7 +192,7 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
                          f"got {chunk_size!r}")
     chunked = dict(run=run, stages_requested=stages, sentiment_method=sentiment_method,
                    threat_method=threat_method, codebook_skip=codebook_skip,
-                   topics_k=topics_k, topics_model=topics_model, random_state=random_state,
+                   n_topics=n_topics, topics_model=topics_model, random_state=random_state,
                    topics_sample=int(topics_sample), progress=progress, metadata=metadata)
     from toolkit.framing.model_frames import FRAME_METHODS
     from toolkit.sentiment import ACTOR_METHODS
@@ -231,7 +239,7 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         t = time.perf_counter()
         # The topic tables and figures go to their own folder, as `toolkit topics` writes them.
         topic_tables, skipped = fit_topics_stage(
-            docs, stages=stages, k=topics_k, model=topics_model, seed=random_state,
+            docs, stages=stages, n_topics=n_topics, model=topics_model, random_state=random_state,
             out=out / "topics", sentences=sents, tokens=tables["tokens"], progress=progress,
             use_cache=use_cache)
         skipped_stages.update(skipped)

@@ -475,7 +475,7 @@ def topics_sample_ids(doc_ids: Iterable[str], n: int, random_state: int) -> list
     return [ids[i] for i in sorted(pick)]
 
 
-def run_topics_on_sample(docs_sample: pd.DataFrame, out: Path, *, k: int, model: str,
+def run_topics_on_sample(docs_sample: pd.DataFrame, out: Path, *, n_topics: int, model: str,
                          random_state: int, stages_requested: Sequence[str] | None,
                          n_total: int, progress: bool) -> tuple[dict, dict, dict]:
     """Fit the topics stage on a sample; returns (tables, skipped_stages, summary fields)."""
@@ -485,14 +485,15 @@ def run_topics_on_sample(docs_sample: pd.DataFrame, out: Path, *, k: int, model:
                               "random_state": int(random_state),
                               "how": "numpy default_rng(random_state).choice over sorted doc_id"}}
     named, skipped = fit_topics_stage(
-        docs_sample.sort_values("doc_id").reset_index(drop=True), stages=stages_requested, k=k,
-        model=model, seed=random_state, out=out / "topics", progress=progress, use_cache=False)
+        docs_sample.sort_values("doc_id").reset_index(drop=True), stages=stages_requested,
+        n_topics=n_topics, model=model, random_state=random_state, out=out / "topics",
+        progress=progress, use_cache=False)
     return named, skipped, info
 
 
 def run_streaming(path: str | Path, out: str | Path, *, run: Sequence[str],
                   stages_requested: Sequence[str] | None, chunk_size: int,
-                  sentiment_method: str, topics_k: int, topics_model: str, random_state: int,
+                  sentiment_method: str, n_topics: int, topics_model: str, random_state: int,
                   topics_sample: int, progress: bool,
                   threat_method: str = "model",
                   codebook_skip: str = "no_candidates",
@@ -527,7 +528,7 @@ def run_streaming(path: str | Path, out: str | Path, *, run: Sequence[str],
                       (read_batch(b) for b in plan.batches)]
             sample_docs = pd.concat(sample, ignore_index=True)
             extra, skipped_stages, extra_summary = run_topics_on_sample(
-                sample_docs, out, k=topics_k, model=topics_model, random_state=random_state,
+                sample_docs, out, n_topics=n_topics, model=topics_model, random_state=random_state,
                 stages_requested=stages_requested, n_total=len(meta), progress=progress)
             timings["topics"] = time.perf_counter() - t
         return finalize(tmp, out, path=path, plan=plan, run=run, summary_parts=summary_parts,

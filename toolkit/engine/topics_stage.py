@@ -29,7 +29,7 @@ def fit_topics_stage(docs: pd.DataFrame, *, stages: Sequence[str] | None,
             raise
         warnings.warn(f"topics stage skipped: {e}. A topic model needs a corpus of dozens "
                       f"of documents or more; for a small one call toolkit.run_topics with "
-                      f"min_df/max_df/k suited to it, or leave 'topics' out of the stages.",
+                      f"min_df/max_df/n_topics suited to it, or leave 'topics' out of the stages.",
                       stacklevel=3)
         return {}, {"topics": str(e)}
     return {(n if "topic" in n else f"topic_{n}"): t for n, t in tables.items()}, {}

@@ -61,11 +61,17 @@ def plot_sentiment_over_time(table: pd.DataFrame, *, panel: str | None = None,
     return finish(fig, source, bottom=0.2)
 
 
-def plot_sentiment_by_country(table: pd.DataFrame, *, group: str = "iso3",
+def plot_sentiment_by_country(table: pd.DataFrame, *, by: str = "iso3",
                               source: str | None = CORPUS_SOURCE,
-                              title: str = "Sentiment toward actors by speaking state"):
-    """Dot plot with 95% intervals: mean sentiment toward each actor per ``group`` (speaking
-    state), one panel per actor, sorted by the mean."""
+                              title: str = "Sentiment toward actors by speaking state",
+                              **renamed):
+    """Dot plot with 95% intervals: mean sentiment toward each actor per ``by`` (speaking
+    state), one panel per actor, sorted by the mean. (``group=`` is the earlier name of ``by=``
+    and still works, with a ``FutureWarning``.)"""
+    from toolkit.renamed import take_renamed
+
+    group = take_renamed("plot_sentiment_by_country", renamed, {"group": "by"}, {"by": by},
+                         {"by": "iso3"})["by"]
     require(table, ["actor", group, "mean", "ci_low", "ci_high"], "plot_sentiment_by_country()")
     p = plt()
     actors = sorted(table["actor"].unique())

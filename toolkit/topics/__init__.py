@@ -759,24 +759,27 @@ def topic_association(doc_topics, table: pd.DataFrame, value: str = "share", *,
 # the command-line job
 
 
-def run_topics(path_or_docs, *, k: int = 20, model: Literal["nmf", "lda"] = "nmf",
-               seed: int = 0, out: str | Path, unit: Literal["document", "turn", "paragraph"]
+def run_topics(path_or_docs, *, n_topics: int = 20, model: Literal["nmf", "lda"] = "nmf",
+               random_state: int = 0, out: str | Path, unit: Literal["document", "turn", "paragraph"]
                = DEFAULT_UNIT, sweep_ks: Iterable[int] | None = None,
                sentences: pd.DataFrame | None = None, tokens: pd.DataFrame | None = None,
                progress: bool = True, use_cache: bool = True, figures: bool = True,
                **dtm_params) -> dict[str, pd.DataFrame]:
     """Fit a topic model on a corpus and write its tables and figures to ``out``.
 
-    What ``toolkit topics PATH --k K --model nmf|lda --seed S --out DIR`` runs.
+    What ``toolkit topics PATH --k K --model nmf|lda --seed S --out DIR`` runs (the CLI's short
+    flags are ``n_topics`` and ``random_state``; ``k=`` and ``seed=`` still work here, with a
+    ``FutureWarning``).
 
     Parameters
     ----------
     path_or_docs : str, Path or DataFrame
         A corpus path (anything :func:`toolkit.read_corpus` reads) or a documents table.
-    k : int, default 20
+    n_topics : int, default 20
+        Number of topics.
     model : {"nmf", "lda"}, default "nmf"
-    seed : int, default 0
-        ``random_state`` of the model.
+    random_state : int, default 0
+        Seed of the model.
     out : str or Path
         Output folder (created).
     unit : {"document", "turn", "paragraph"}, default "document"
@@ -813,6 +816,13 @@ def run_topics(path_or_docs, *, k: int = 20, model: Literal["nmf", "lda"] = "nmf
     from toolkit.coherence import npmi_per_topic, topic_diversity
     from toolkit.dtm import dtm as build_dtm
 
+    from toolkit.renamed import take_renamed
+
+    renames = {"k": "n_topics", "seed": "random_state"}
+    new = take_renamed("run_topics", {o: dtm_params.pop(o) for o in renames if o in dtm_params},
+                       renames, {"n_topics": n_topics, "random_state": random_state},
+                       {"n_topics": 20, "random_state": 0})
+    k, seed = new["n_topics"], new["random_state"]
     check_choice("model", model, MODELS)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
