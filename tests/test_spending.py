@@ -42,6 +42,8 @@ def test_targets_and_burden_sharing_exact_rows():
 def test_share_the_burden_and_no_match_table():
     got = spending_demands(_sents("Europe must share the burden of its defence."))
     assert got[["kind", "match"]].values.tolist() == [["burden_sharing", "share the burden"]]
+    # burden sharing of refugees is not the defence-spending argument
+    assert spending_demands(_sents("Rich states must share the burden of refugees.")).empty
     empty = spending_demands(_sents("Peace talks resumed in Geneva."))
     assert list(empty.columns) == list(SPENDING_COLUMNS) and empty.empty
     assert empty["start"].dtype == "int64"

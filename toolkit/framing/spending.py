@@ -11,8 +11,9 @@ A sentence is a spending demand of kind
   defence word (:data:`DEFENCE_PATTERN`: defence, military, NATO, allies, alliance) and a spending
   word (:data:`SPENDING_PATTERN`: spend, invest, budget, expenditure, GDP, pay, contribute); the
   percentage's value is ``target_pct``;
-- ``"burden_sharing"`` if it says "burden sharing" / "share the burden", or "fair share" with a
-  defence word (alone, "fair share" is mostly about taxes in White House texts).
+- ``"burden_sharing"`` if it says "burden sharing" / "share the burden" / "fair share" together
+  with a defence word (alone, "fair share" is mostly about taxes in White House texts, and
+  "burden sharing" about refugees in UN speeches: not the defence-spending argument).
 
 This is a dictionary measure: it has not been validated against coders. It finds the stated
 targets of NATO's spending debate (2%, 2.5%, 3.5%, 5%) and misses demands without a figure or a
@@ -93,7 +94,7 @@ def spending_demands(sentences: pd.DataFrame) -> pd.DataFrame:
             for m in _PCT.finditer(text):
                 rows.append((doc_id, sent_id, "target", m.group(0), _value(m),
                              start + m.start(), start + m.end()))
-        burden = [*_BURDEN.finditer(text), *(_FAIR_SHARE.finditer(text) if defence else ())]
+        burden = [*_BURDEN.finditer(text), *_FAIR_SHARE.finditer(text)] if defence else []
         for m in burden:
             rows.append((doc_id, sent_id, "burden_sharing", m.group(0), np.nan,
                          start + m.start(), start + m.end()))
