@@ -19,18 +19,25 @@ examples come from it.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["COFRAMING_MIN", "DEV_DESIGN", "dev_sample_units"]
+__all__ = ["COFRAMING_MIN", "DEV_DESIGN", "MIN_CODED", "SHARE_COLUMNS", "corrected_shares",
+           "dev_sample_units"]
 
 #: The dev set's design: share of each collection's sample drawn in each stratum.
 DEV_DESIGN: dict[str, float] = {"actor_cue": 0.45, "actor_only": 0.35, "any": 0.20}
 #: Co-framing (codebook): at least this many of the source actors framed as threat sources in one
 #: sentence.
 COFRAMING_MIN = 2
+#: Fewest coded sentences a group needs for its corrected share to be reported (see
+#: :func:`corrected_shares`).
+MIN_CODED = 30
+#: Columns of :func:`corrected_shares` after ``measure`` and the ``by`` columns.
+SHARE_COLUMNS: tuple[str, ...] = ("n", "n_coded", "reported", "uncorrected", "uncorrected_ci_low",
+                                  "uncorrected_ci_high", "estimate", "ci_low", "ci_high")
 
 
 def dev_sample_units(tables, *, gold: str | Path | None = None,
@@ -107,3 +114,70 @@ def dev_sample_units(tables, *, gold: str | Path | None = None,
                                              any_stratum="any"))
     units["pi"] = pd.concat(parts) if parts else pd.Series(dtype=float)
     return units
+
+
+def corrected_shares(units: pd.DataFrame, measures: Mapping[str, str], *,
+                     by: str | Sequence[str], min_coded: int = MIN_CODED,
+                     cluster: str = "doc_id", ci: float = 0.95) -> pd.DataFrame:
+    """Uncorrected and measurement-error-corrected shares of several measures per group.
+
+    :func:`toolkit.evaluation.corrected_mean` for each ``measures`` column (its coded column is
+    ``gold_<column>``), clustered by document, interval ends clipped to [0, 1]. The corrected
+    estimate of a group rests on that group's coded sentences only; with a handful of them it is
+    noise (it can leave [0, 1]), so it is reported only where ``n_coded >= min_coded``
+    (``reported``) and is missing elsewhere, beside the uncorrected share, which is always there.
+    Groups without coded sentences are flagged by ``reported`` instead of a warning.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Sentence units, e.g. :func:`dev_sample_units`: the ``measures`` columns, ``gold_*``
+        columns, ``pi``, ``cluster`` and ``by``.
+    measures : mapping
+        ``{display name: prediction column}``, e.g. ``{"threat sentences": "threat"}``.
+    by : str or list of str
+        Grouping columns, e.g. ``["collection", "year"]``.
+    min_coded : int, default 30
+        Coded sentences a group needs for a reported corrected share (:data:`MIN_CODED`).
+    cluster : str, default "doc_id"
+    ci : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        ``measure``, the ``by`` columns, then :data:`SHARE_COLUMNS`.
+
+    Examples
+    --------
+    Four sentences of two documents, two coded (each drawn with probability 1/2): the model's
+    50% becomes 0% once its error on the coded sentence of ``b`` (a threat the coders did not
+    see, weighted 1/pi = 2) is corrected; group ``un`` has no coded sentence, so only its
+    uncorrected share is reported.
+
+    >>> u = pd.DataFrame({"doc_id": ["a", "a", "b", "b", "c"], "year": [2024] * 4 + [2023],
+    ...                   "collection": ["wh"] * 4 + ["un"], "threat": [1., 0., 1., 0., 1.],
+    ...                   "gold_threat": [1., None, 0., None, None], "pi": [.5] * 5})
+    >>> t = corrected_shares(u, {"threat sentences": "threat"}, by="collection", min_coded=2)
+    >>> t[["measure", "collection", "n_coded", "reported", "uncorrected", "estimate"]].to_dict("records")
+    [{'measure': 'threat sentences', 'collection': 'un', 'n_coded': 0, 'reported': False, 'uncorrected': 1.0, 'estimate': nan}, {'measure': 'threat sentences', 'collection': 'wh', 'n_coded': 2, 'reported': True, 'uncorrected': 0.5, 'estimate': 0.0}]
+    """
+    import warnings
+
+    from toolkit.evaluation import corrected_mean
+
+    keys = [by] if isinstance(by, str) else list(by)
+    parts = []
+    for name, column in measures.items():
+        with warnings.catch_warnings():
+            # groups without coded units are flagged in the table (reported=False)
+            warnings.filterwarnings("ignore", message=r"corrected_mean\(\): \d+ of \d+ groups "
+                                                      r"have no hand-coded unit")
+            t = corrected_mean(units, prediction=column, gold=f"gold_{column}", pi="pi", by=keys,
+                               ci=ci, cluster=cluster, bounds=(0, 1))
+        t["reported"] = t["n_coded"] >= min_coded
+        for c in ("estimate", "ci_low", "ci_high"):
+            t[c] = t[c].where(t["reported"])
+        parts.append(t.assign(measure=name)[["measure", *keys, *SHARE_COLUMNS]])
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs.update({"min_coded": min_coded, "ci": ci, "cluster": cluster})
+    return out
