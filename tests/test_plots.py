@@ -82,3 +82,20 @@ def test_sentiment_plots():
 def test_missing_columns_are_named():
     with pytest.raises(ValueError, match="share_docs"):
         plot_coframing(pd.DataFrame({"collection": [], "year": []}))
+
+
+def test_threat_over_time_leaves_out_small_years_and_names_them():
+    t = pd.DataFrame({"collection": ["whitehouse"] * 3, "year": [2024, 2025, 2026],
+                      "mean": [0.1, 0.2, 0.9], "ci_low": [0.05, 0.1, 0.0],
+                      "ci_high": [0.15, 0.3, 1.0], "n_docs": [245, 37, 6]})
+    fig = plot_threat_over_time(t, min_docs=30, source="Source: test")
+    xs = fig.axes[0].lines[0].get_xdata().tolist()
+    assert xs == [2024, 2025]
+    notes = " ".join(x.get_text() for x in fig.texts)
+    assert "fewer than 30 documents: White House (NATO docs) 2026 (6 documents)" in notes
+    assert "Source: test" in notes
+    # the y label is on two lines so that it fits the 4-inch figure
+    assert plot_threat_over_time(t).axes[0].get_ylabel().count("\n") == 1
+    assert plot_threat_over_time(t).axes[0].lines[0].get_xdata().tolist() == [2024, 2025, 2026]
+    with pytest.raises(ValueError, match="n_docs"):
+        plot_threat_over_time(t.drop(columns="n_docs"), min_docs=30)

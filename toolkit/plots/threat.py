@@ -55,13 +55,22 @@ def plot_validation(table: pd.DataFrame, *, source: str | None = None):
 
 
 def plot_threat_over_time(table: pd.DataFrame, *, value: str = "mean", percent: bool = True,
-                          ylabel: str = "threat sentences (% of sentences, mean per document)",
+                          ylabel: str = "threat sentences\n(%, mean per document)",
+                          min_docs: int | None = None,
                           source: str | None = CORPUS_SOURCE):
     """One line per collection over ``year`` with its bootstrap band.
 
-    ``table``: ``collection``, ``year``, ``value`` (default ``mean``), ``ci_low``, ``ci_high``.
+    ``table``: ``collection``, ``year``, ``value`` (default ``mean``), ``ci_low``, ``ci_high``
+    (and ``n_docs`` for ``min_docs``). ``min_docs``: years of a collection with fewer documents
+    are left out of the lines and bands and named in a note under the plot (a year of a handful
+    of documents has an interval that would set the scale); default ``None`` shows every year.
     """
     require(table, ["collection", "year", value], "plot_threat_over_time()")
+    if min_docs is not None:
+        require(table, ["n_docs"], "plot_threat_over_time(min_docs=...)")
+        small = table["n_docs"] < min_docs
+        dropped = table[small].sort_values(["collection", "year"])
+        table = table[~small]
     p = plt()
     fig, ax = p.subplots(figsize=(7, 4))
     k = 100 if percent else 1
@@ -79,6 +88,11 @@ def plot_threat_over_time(table: pd.DataFrame, *, value: str = "mean", percent: 
     ax.set_title("Threat framing over time (95% bootstrap CI over documents)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
+    if min_docs is not None and len(dropped):
+        named = ", ".join(f"{COLLECTION_NAMES.get(r.collection, r.collection)} {int(r.year)} "
+                          f"({int(r.n_docs)} documents)" for r in dropped.itertuples())
+        source = (f"Not shown, fewer than {min_docs} documents: {named}."
+                  + (f"\n{source}" if source else ""))
     return finish(fig, source, bottom=0.16)
 
 

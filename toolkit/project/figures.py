@@ -53,6 +53,9 @@ TOPICS_K = 20
 TOPICS_SEED = 0
 SWEEP_KS = (10, 15, 20, 25, 30)
 RANDOM_STATE = 0
+#: Years of a collection with fewer documents are not drawn in the by-year figures (named in a
+#: note instead): their intervals are too wide to compare and would set the scale.
+MIN_YEAR_DOCS = 30
 #: Actor-sentiment and threat methods of the figures and notebooks: the toolkit's defaults, the
 #: codebook model (one encoder pass per sentence gives the frames, the roles and the actor
 #: sentiment), so every figure shows the validated measures. ``AnalysisTables(sentiment_method=
@@ -639,9 +642,10 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
                "Threat-framing measures on the hand-coded dev set: toolkit against the gold "
                "labels, beside the agreement of the two human coders.", "02_threat_framing"),
     FigureSpec("threat_by_year", table_threat_by_year,
-               _plot("toolkit.plots_threat", "plot_threat_over_time"),
+               _plot("toolkit.plots_threat", "plot_threat_over_time", min_docs=MIN_YEAR_DOCS),
                "Share of sentences that frame a threat, mean per document, by year and "
-               "collection, with 95% bootstrap intervals (documents resampled).",
+               "collection, with 95% bootstrap intervals (documents resampled); years with "
+               f"fewer than {MIN_YEAR_DOCS} documents are named under the plot, not drawn.",
                "02_threat_framing"),
     FigureSpec("threat_types_by_year", table_threat_types,
                _plot("toolkit.plots_threat", "plot_threat_types"),
