@@ -74,9 +74,9 @@ STOPWORD_LISTS = ("default", "nltk", "none")
 DEFAULT_MIN_DF = 5
 #: Default maximum document frequency: terms in more than 40% of the documents ("security",
 #: "international", "world", "people", "peace", "president" in ``corpus/``) are dropped. They
-#: occur in every topic and make topics look alike without telling them apart. On ``corpus/``
-#: (``benchmarks/bench_topics.py``, k=20) 0.4 gave both more coherent (NPMI 0.178 vs 0.172) and
-#: more diverse (0.858 vs 0.824) topics than 0.5; 0.3 removed topical words and lost coherence.
+#: occur in every topic and make topics look alike without telling them apart. Chosen on
+#: ``corpus/`` against 0.3 and 0.5 by coherence and diversity (``benchmarks/bench_topics.py``;
+#: its figures are in the README's topic-model section).
 DEFAULT_MAX_DF = 0.4
 #: Default minimum number of terms for a unit to be kept.
 DEFAULT_MIN_UNIT_TERMS = 5
