@@ -32,9 +32,11 @@ def test_corpus_by_year_table_and_plot():
     t = corpus_by_year(d, pd.Series({"a": 100, "b": 50, "c": 10}))
     assert t.values.tolist() == [["ungd", 2021, 1, 100], ["ungd", 2022, 1, 50],
                                  ["whitehouse", 2022, 1, 10]]
-    fig = plot_corpus_over_time(t)
+    fig = plot_corpus_over_time(t, source="Source: corpus/")
     assert _labels(fig) == [("year", "documents"), ("year", "words (thousands)")]
-    assert any("Source" in t.get_text() for t in fig.texts)
+    assert any("Source: corpus/" in t.get_text() for t in fig.texts)
+    # no source line unless one is given: the general plots know no corpus
+    assert not plot_corpus_over_time(t).texts
 
 
 def test_threat_plots():
@@ -99,3 +101,26 @@ def test_threat_over_time_leaves_out_small_years_and_names_them():
     assert plot_threat_over_time(t).axes[0].lines[0].get_xdata().tolist() == [2024, 2025, 2026]
     with pytest.raises(ValueError, match="n_docs"):
         plot_threat_over_time(t.drop(columns="n_docs"), min_docs=30)
+    # every year too small: an empty plot that says so, and no legend warning
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plot_threat_over_time(t, min_docs=1000)
+    assert [x.get_text() for x in fig.axes[0].texts] == ["no year to show"]
+
+
+def test_single_axes_plots_draw_on_the_callers_axes():
+    t = pd.DataFrame({"collection": ["ungd", "ungd"], "year": [2021, 2022], "mean": [0.1, 0.2],
+                      "ci_low": [0.05, 0.1], "ci_high": [0.2, 0.3]})
+    v = pd.DataFrame({"measure": ["threat F1"], "toolkit": [0.8], "coders": [0.9]})
+    pc = pd.DataFrame({"doc_id": ["a", "b", "s"], "collection": ["ungd", "ungd", "seed"],
+                       "per_1000_words": [1.0, 2.0, 3.0], "highlight": [False, False, True]})
+    ta = pd.DataFrame({"topic": [0, 1], "label": ["war", "trade"], "weighted_mean": [0.3, 0.1],
+                       "mean": [0.2, 0.2]})
+    fig, axes = plt.subplots(2, 2)
+    for ax, (f, table) in zip(axes.flat, [(plot_threat_over_time, t), (plot_validation, v),
+                                          (plot_percentile, pc), (plot_topic_association, ta)]):
+        assert f(table, ax=ax) is ax
+        assert ax.has_data()
+    assert len(fig.axes) == 4 and not fig.texts  # nothing added outside the given axes

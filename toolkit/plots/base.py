@@ -55,6 +55,21 @@ def finish(fig, source: str | None, *, bottom: float = 0.09):
     return fig
 
 
+def axes_for(ax, figsize: tuple[float, float]):
+    """``(fig, ax, owned)``: a new figure of ``figsize`` when ``ax`` is None (``owned``), else
+    ``ax`` and its figure (the caller's: its layout and source line are left to the caller)."""
+    if ax is not None:
+        return ax.figure, ax, False
+    fig, ax = plt().subplots(figsize=figsize)
+    return fig, ax, True
+
+
+def done(fig, ax, owned: bool, source: str | None, *, bottom: float = 0.09):
+    """What a single-axes plot returns: its Figure, laid out with the source line, when it made
+    the figure; the given Axes, untouched, when drawn on the caller's (the ``ax=`` contract)."""
+    return finish(fig, source, bottom=bottom) if owned else ax
+
+
 def require(table: pd.DataFrame, cols, what: str) -> None:
     missing = [c for c in cols if c not in table.columns]
     if missing:

@@ -54,7 +54,7 @@ def corpus_by_year(docs: pd.DataFrame, words: pd.Series | None = None) -> pd.Dat
     return out.astype({c: "int64" for c in agg})
 
 
-def plot_corpus_over_time(table: pd.DataFrame, *, source: str | None = CORPUS_SOURCE):
+def plot_corpus_over_time(table: pd.DataFrame, *, source: str | None = None):
     """Bars of documents (and words, in thousands) per year, one colour per collection."""
     require(table, ["collection", "year", "documents"], "plot_corpus_over_time()")
     panels = [("documents", "documents", 1)]

@@ -21,7 +21,7 @@ __all__ = ["plot_sentiment_by_country", "plot_sentiment_over_time"]
 
 
 def plot_sentiment_over_time(table: pd.DataFrame, *, panel: str | None = None,
-                             source: str | None = CORPUS_SOURCE,
+                             source: str | None = None,
                              title: str = "Sentiment toward actors over time"):
     """One line per actor over ``year`` with its 95% bootstrap band; one panel per ``panel``
     value (default ``collection`` when the table has it)."""
@@ -62,7 +62,7 @@ def plot_sentiment_over_time(table: pd.DataFrame, *, panel: str | None = None,
 
 
 def plot_sentiment_by_country(table: pd.DataFrame, *, by: str = "iso3",
-                              source: str | None = CORPUS_SOURCE,
+                              source: str | None = None,
                               title: str = "Sentiment toward actors by speaking state",
                               **renamed):
     """Dot plot with 95% intervals: mean sentiment toward each actor per ``by`` (speaking

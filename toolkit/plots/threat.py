@@ -1,14 +1,21 @@
 """Figures of threat framing: validation, threat share over time, types, sources, co-framing,
 where one document sits in the corpus distribution, and topics against the threat index.
 
-Every function takes a tidy table (documented per function) and returns a matplotlib ``Figure``.
+Every function takes a tidy table (documented per function) and returns a matplotlib ``Figure``;
+the single-axes ones (validation, over time, percentile, topic association) also draw on a given
+``ax=`` and then return that ``Axes``, leaving layout and source line to the caller. ``source``
+(the line under the figure) is ``None`` unless given: the project's figures pass their corpus's.
 
 Examples
 --------
 >>> t = pd.DataFrame({"collection": ["ungd", "ungd"], "year": [2021, 2022],
 ...                   "mean": [0.05, 0.07], "ci_low": [0.04, 0.06], "ci_high": [0.06, 0.08]})
 >>> plot_threat_over_time(t).axes[0].get_ylabel()
-'threat sentences (% of sentences, mean per document)'
+'threat sentences\\n(%, mean per document)'
+>>> import matplotlib.pyplot as plt
+>>> fig, (a, b) = plt.subplots(1, 2)
+>>> plot_threat_over_time(t, ax=b) is b
+True
 """
 from __future__ import annotations
 
@@ -16,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from toolkit.plotting import (ACTOR_NAMES, COLLECTION_COLORS, COLLECTION_NAMES,  # noqa: F401
-                              CORPUS_SOURCE, actor_name, finish, plt, require)
+                              CORPUS_SOURCE, actor_name, axes_for, done, finish, plt, require)
 
 __all__ = ["plot_attributions", "plot_coframing", "plot_percentile", "plot_threat_over_time",
            "plot_threat_types", "plot_topic_association", "plot_validation"]
 
-def plot_validation(table: pd.DataFrame, *, source: str | None = None):
+def plot_validation(table: pd.DataFrame, *, source: str | None = None, ax=None):
     """Toolkit scores beside the human coders' agreement, one pair of bars per measure.
 
     ``table``: ``measure`` (label), ``toolkit`` (score in [0, 1]), ``coders`` (agreement of two
@@ -29,9 +36,8 @@ def plot_validation(table: pd.DataFrame, *, source: str | None = None):
     cross-validated score on the training split, drawn as a diamond with a +-1 sd bar).
     """
     require(table, ["measure", "toolkit", "coders"], "plot_validation()")
-    p = plt()
     t = table.reset_index(drop=True)
-    fig, ax = p.subplots(figsize=(6.8, 0.5 * len(t) + 1.3))
+    fig, ax, owned = axes_for(ax, (6.8, 0.5 * len(t) + 1.3))
     y = np.arange(len(t))[::-1]
     ax.barh(y + 0.18, t["toolkit"], 0.36, label="toolkit vs gold", color="#4c72b0")
     ax.barh(y - 0.18, t["coders"].fillna(0), 0.36, label="coder 1 vs coder 2", color="#bbbbbb")
@@ -51,13 +57,13 @@ def plot_validation(table: pd.DataFrame, *, source: str | None = None):
     ax.set_title("Validation on the hand-coded dev set")
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(axis="x", alpha=0.3)
-    return finish(fig, source, bottom=0.16)
+    return done(fig, ax, owned, source, bottom=0.16)
 
 
 def plot_threat_over_time(table: pd.DataFrame, *, value: str = "mean", percent: bool = True,
                           ylabel: str = "threat sentences\n(%, mean per document)",
                           min_docs: int | None = None,
-                          source: str | None = CORPUS_SOURCE):
+                          source: str | None = None, ax=None):
     """One line per collection over ``year`` with its bootstrap band.
 
     ``table``: ``collection``, ``year``, ``value`` (default ``mean``), ``ci_low``, ``ci_high``
@@ -71,8 +77,7 @@ def plot_threat_over_time(table: pd.DataFrame, *, value: str = "mean", percent: 
         small = table["n_docs"] < min_docs
         dropped = table[small].sort_values(["collection", "year"])
         table = table[~small]
-    p = plt()
-    fig, ax = p.subplots(figsize=(7, 4))
+    fig, ax, owned = axes_for(ax, (7, 4))
     k = 100 if percent else 1
     for i, (c, part) in enumerate(table.groupby("collection", sort=True)):
         part = part.sort_values("year")
@@ -87,16 +92,23 @@ def plot_threat_over_time(table: pd.DataFrame, *, value: str = "mean", percent: 
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title("Threat framing over time (95% bootstrap CI over documents)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
+    else:  # every year left out (min_docs) or an empty table
+        ax.text(0.5, 0.5, "no year to show", ha="center", va="center", transform=ax.transAxes,
+                color="0.4")
     if min_docs is not None and len(dropped):
         named = ", ".join(f"{COLLECTION_NAMES.get(r.collection, r.collection)} {int(r.year)} "
                           f"({int(r.n_docs)} documents)" for r in dropped.itertuples())
         source = (f"Not shown, fewer than {min_docs} documents: {named}."
                   + (f"\n{source}" if source else ""))
-    return finish(fig, source, bottom=0.16)
+        if not owned:  # on the caller's axes the note goes under them, not under the figure
+            ax.annotate(source.split("\n")[0], (0, -0.2), xycoords="axes fraction", fontsize=7,
+                        va="top", color="0.3")
+    return done(fig, ax, owned, source, bottom=0.16)
 
 
-def plot_threat_types(table: pd.DataFrame, *, source: str | None = CORPUS_SOURCE):
+def plot_threat_types(table: pd.DataFrame, *, source: str | None = None):
     """Stacked bars: share of threat sentences per type and year, one panel per collection.
 
     ``table``: ``collection``, ``year``, ``threat_type``, ``share`` (of the year's threat
@@ -129,7 +141,7 @@ def plot_threat_types(table: pd.DataFrame, *, source: str | None = CORPUS_SOURCE
 def plot_attributions(table: pd.DataFrame, *, panel: str = "framer", value: str = "share_source",
                       ylabel: str = "% of the framer's threat sentences naming the actor as source",
                       title: str = "Who is framed as a threat source",
-                      source: str | None = CORPUS_SOURCE):
+                      source: str | None = None):
     """Lines over ``year``: one panel per ``panel`` value (e.g. the framer), one line per actor.
 
     ``table``: ``panel``, ``year``, ``actor``, ``value`` and optionally ``ci_low``, ``ci_high``
@@ -170,7 +182,7 @@ def plot_attributions(table: pd.DataFrame, *, panel: str = "framer", value: str 
 
 def plot_coframing(table: pd.DataFrame, *,
                    actors_label: str = "China, Iran, North Korea and Russia",
-                   source: str | None = CORPUS_SOURCE):
+                   source: str | None = None):
     """Co-framing per year and collection: share of documents (with CI) and sentences.
 
     ``table``: ``collection``, ``year``, ``share_docs``, ``ci_low``, ``ci_high``,
@@ -210,7 +222,8 @@ def plot_coframing(table: pd.DataFrame, *,
 
 def plot_percentile(table: pd.DataFrame, *, value: str = "per_1000_words",
                     xlabel: str = "threat sentences per 1,000 words",
-                    source: str | None = CORPUS_SOURCE):
+                    title: str = "Documents by threat density, highlighted documents marked",
+                    source: str | None = None, ax=None):
     """Distribution of a per-document measure per collection, with highlighted documents.
 
     ``table``: ``doc_id``, ``collection``, ``value`` and ``highlight`` (bool): highlighted rows
@@ -218,8 +231,7 @@ def plot_percentile(table: pd.DataFrame, *, value: str = "per_1000_words",
     (``percentile`` column when present).
     """
     require(table, ["doc_id", "collection", value, "highlight"], "plot_percentile()")
-    p = plt()
-    fig, ax = p.subplots(figsize=(7, 4))
+    fig, ax, owned = axes_for(ax, (7, 4))
     base = table[~table["highlight"].astype(bool)].dropna(subset=[value])
     hi = table[table["highlight"].astype(bool)]
     top = float(np.nanmax(table[value])) if len(table) else 1.0
@@ -235,24 +247,23 @@ def plot_percentile(table: pd.DataFrame, *, value: str = "per_1000_words",
                 color="#c44e52", fontsize=8, va="top")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("documents")
-    ax.set_title("Where the seed article sits in the corpus")
+    ax.set_title(title)
     ax.legend(fontsize=8, loc="center right")
     ax.grid(alpha=0.3)
-    return finish(fig, source, bottom=0.16)
+    return done(fig, ax, owned, source, bottom=0.16)
 
 
-def plot_topic_association(table: pd.DataFrame, *, source: str | None = CORPUS_SOURCE,
-                           percent: bool = True):
+def plot_topic_association(table: pd.DataFrame, *, source: str | None = None,
+                           percent: bool = True, ax=None):
     """Per topic: the document-weighted mean threat share against the corpus mean.
 
     ``table``: ``topic``, ``label``, ``weighted_mean``, ``mean`` (the
     :func:`toolkit.topic_association` table).
     """
     require(table, ["topic", "label", "weighted_mean", "mean"], "plot_topic_association()")
-    p = plt()
     t = table.sort_values("weighted_mean").reset_index(drop=True)
     k = 100 if percent else 1
-    fig, ax = p.subplots(figsize=(7.5, 0.3 * len(t) + 1.4))
+    fig, ax, owned = axes_for(ax, (7.5, 0.3 * len(t) + 1.4))
     y = np.arange(len(t))
     colors = np.where(t["weighted_mean"] >= t["mean"], "#c44e52", "#4c72b0")
     ax.barh(y, t["weighted_mean"] * k, color=colors)
@@ -263,4 +274,4 @@ def plot_topic_association(table: pd.DataFrame, *, source: str | None = CORPUS_S
     ax.set_title("Topics and threat framing")
     ax.legend(fontsize=8)
     ax.grid(axis="x", alpha=0.3)
-    return finish(fig, source, bottom=0.1)
+    return done(fig, ax, owned, source, bottom=0.1)

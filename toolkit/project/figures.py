@@ -611,6 +611,11 @@ def _plot_topics_over_time(table):
 
 
 def _plot(module: str, name: str, **kw):
+    # the project's figures name their corpus under the plot (the general plots default to none)
+    from toolkit.plotting import CORPUS_SOURCE
+
+    kw.setdefault("source", CORPUS_SOURCE)
+
     def draw(table):
         import importlib
 
@@ -689,7 +694,8 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
                "Threat framing by topic: topic-weighted mean share of threat sentences of the "
                "documents, against the mean over all documents.", "04_topics"),
     FigureSpec("seed_threat_percentile", table_seed_threat_percentile,
-               _plot("toolkit.plots_threat", "plot_percentile"),
+               _plot("toolkit.plots_threat", "plot_percentile",
+                     title="Where the seed article sits in the corpus"),
                "Threat sentences per 1,000 words of every document; the seed article (NATO SG "
                "Rutte in Vilnius, June 2025) and its percentile among all other documents.",
                "05_the_hague"),
