@@ -52,3 +52,12 @@ def test_plot_by_country_takes_by_and_the_old_group():
     with pytest.warns(FutureWarning, match="group="):
         fig = plot_sentiment_by_country(t, group="country", source=None)
     assert [x.get_text() for x in fig.axes[0].get_yticklabels()] == ["FRA", "DEU"]
+
+
+def test_plots_are_named_for_their_tables_and_keep_their_earlier_names():
+    import toolkit
+    from toolkit.plots import threat
+
+    assert toolkit.plot_term_frequency is toolkit.plot_frequency
+    assert threat.plot_threat_attributions is threat.plot_attributions
+    assert "plot_term_frequency" in toolkit.__all__

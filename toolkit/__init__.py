@@ -96,6 +96,7 @@ from toolkit.frequency import (  # noqa: E402
     dispersion,
     plot_dispersion,
     plot_frequency,
+    plot_term_frequency,
     term_frequency,
 )
 from toolkit.keyness import keyness, plot_keyness, select_docs  # noqa: E402
@@ -181,6 +182,7 @@ __all__ = [
     "plot_collocates",
     "plot_dispersion",
     "plot_frequency",
+    "plot_term_frequency",
     "plot_keyness",
     "plot_sweep",
     "plot_topic_terms",

@@ -31,7 +31,8 @@ from toolkit.attrs_table import AttrsTable
 from toolkit.periods import period_of, too_coarse
 from toolkit.kwic import META_COLUMNS, TokenIndex, as_index, attach_metadata, match_patterns
 
-__all__ = ["dispersion", "plot_dispersion", "plot_frequency", "term_frequency"]
+__all__ = ["dispersion", "plot_dispersion", "plot_frequency", "plot_term_frequency",
+           "term_frequency"]
 
 Period = Literal["year", "month", "quarter"]
 _PERIODS = ("month", "quarter")  # from the date (toolkit.periods); "year" may be a column
@@ -150,7 +151,7 @@ def term_frequency(tokens: pd.DataFrame | TokenIndex, docs: pd.DataFrame,
     return out
 
 
-def plot_frequency(df: pd.DataFrame, *, ax=None):
+def plot_term_frequency(df: pd.DataFrame, *, ax=None):
     """Line plot of a :func:`term_frequency` table: rate over the (first) group, one line per
     term (a bar chart when the group is not a number or date; a second group column sets the line
     style).
@@ -164,7 +165,7 @@ def plot_frequency(df: pd.DataFrame, *, ax=None):
     >>> import pandas as pd
     >>> df = pd.DataFrame({"year": [2020, 2021], "term": ["war", "war"], "count": [1, 3],
     ...                    "total_tokens": [100, 100], "per_10k": [100.0, 300.0]})
-    >>> plot_frequency(df).get_ylabel()
+    >>> plot_term_frequency(df).get_ylabel()
     'per 10,000 words'
     """
     import matplotlib.pyplot as plt
@@ -173,7 +174,7 @@ def plot_frequency(df: pd.DataFrame, *, ax=None):
     rate = df.attrs.get("rate_column") or next((c for c in df.columns if c.startswith("per_")),
                                                None)
     if rate is None or "term" not in df.columns:
-        raise ValueError("plot_frequency() needs a term_frequency() table")
+        raise ValueError("plot_term_frequency() needs a term_frequency() table")
     groups = df.attrs.get("by") or [c for c in df.columns[:list(df.columns).index("term")]]
     x = groups[0]
     if ax is None:
@@ -393,3 +394,7 @@ def plot_dispersion(df: pd.DataFrame, *, max_docs: int = 30, label: str | None =
 
 def _short(s: str, n: int = 45) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
+
+
+#: The earlier name of :func:`plot_term_frequency` (plots are named for the table they draw).
+plot_frequency = plot_term_frequency

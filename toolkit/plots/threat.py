@@ -25,8 +25,10 @@ import pandas as pd
 from toolkit.plotting import (ACTOR_NAMES, COLLECTION_COLORS, COLLECTION_NAMES,  # noqa: F401
                               CORPUS_SOURCE, actor_name, axes_for, done, finish, plt, require)
 
-__all__ = ["plot_attributions", "plot_coframing", "plot_percentile", "plot_threat_over_time",
-           "plot_threat_types", "plot_topic_association", "plot_validation"]
+__all__ = ["plot_attributions", "plot_coframing", "plot_percentile", "plot_threat_attributions",
+           "plot_threat_over_time", "plot_threat_types", "plot_topic_association",
+           "plot_validation"]
+
 
 def plot_validation(table: pd.DataFrame, *, source: str | None = None, ax=None):
     """Toolkit scores beside the human coders' agreement, one pair of bars per measure.
@@ -138,7 +140,7 @@ def plot_threat_types(table: pd.DataFrame, *, source: str | None = None):
     return finish(fig, source, bottom=0.2)
 
 
-def plot_attributions(table: pd.DataFrame, *, panel: str = "framer", value: str = "share_source",
+def plot_threat_attributions(table: pd.DataFrame, *, panel: str = "framer", value: str = "share_source",
                       ylabel: str = "% of the framer's threat sentences naming the actor as source",
                       title: str = "Who is framed as a threat source",
                       source: str | None = None):
@@ -147,7 +149,7 @@ def plot_attributions(table: pd.DataFrame, *, panel: str = "framer", value: str 
     ``table``: ``panel``, ``year``, ``actor``, ``value`` and optionally ``ci_low``, ``ci_high``
     (the :func:`toolkit.threat_attributions` table by year).
     """
-    require(table, [panel, "year", "actor", value], "plot_attributions()")
+    require(table, [panel, "year", "actor", value], "plot_threat_attributions()")
     p = plt()
     panels = list(dict.fromkeys(table[panel]))
     fig, axes = p.subplots(1, len(panels), figsize=(4.6 * len(panels) + 1.6, 3.9),
@@ -275,3 +277,7 @@ def plot_topic_association(table: pd.DataFrame, *, source: str | None = None,
     ax.legend(fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return done(fig, ax, owned, source, bottom=0.1)
+
+
+#: The earlier name of :func:`plot_threat_attributions` (plots are named for the table they draw).
+plot_attributions = plot_threat_attributions

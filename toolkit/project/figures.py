@@ -657,7 +657,7 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
                "Types of threat framed (share of threat sentences) by year and collection.",
                "02_threat_framing"),
     FigureSpec("threat_sources_by_year", table_threat_sources,
-               _plot("toolkit.plots_threat", "plot_attributions"),
+               _plot("toolkit.plots_threat", "plot_threat_attributions"),
                "Share of each collection's threat sentences that name the actor as the source of "
                "the threat, by year (95% bootstrap CI, documents resampled).",
                "02_threat_framing"),
@@ -667,7 +667,7 @@ FIGURES: dict[str, FigureSpec] = {f.name: f for f in [
                "all four (95% bootstrap CI) and number of sentences that name all four, by year.",
                "02_threat_framing"),
     FigureSpec("reciprocal_framing", table_reciprocal_framing,
-               _plot("toolkit.plots_threat", "plot_attributions",
+               _plot("toolkit.plots_threat", "plot_threat_attributions",
                      title="Reciprocal threat framing in the UN General Debate",
                      ylabel="% of the group's threat sentences naming the actor as source"),
                "UN General Debate: how Russia frames NATO and the United States, and how the "
