@@ -24,8 +24,10 @@ documents and scores the other fifth (threat at threshold 0.5); per-fold and mea
 go to ``--cv-out`` (default ``toolkit/data/codebook/cv_scores.json``).
 
 default (final): train on all of train.jsonl, fit the NewsMTSC head, export to ONNX (heads in the
-graph), quantize the encoder to int8 (dynamic, per channel) and keep it if the mean of the dev
-threat F1, source F1 and sentiment macro-F1 drops by less than ``--max-quant-drop`` points,
+graph), quantize the encoder to int8 (per channel; ``--quantization dynamic``, the default,
+or ``static``: activation scales calibrated on training units, see ``quantize_static.py``)
+and keep it if the mean of the dev threat F1, source F1 and sentiment macro-F1 drops by less
+than ``--max-quant-drop`` points,
 choose the threat threshold on dev (grid 0.30-0.80, step 0.05, maximizing threat F1), fit a Platt
 calibration of the threat logit on dev (recorded only), and write model.onnx, tokenizer.json,
 config.json and provenance.json to ``--output`` (default ``toolkit/data/codebook``).
@@ -50,6 +52,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from quantize_static import quantize_static_qdq  # noqa: E402
 from training_common import (BASE_PACKAGE, ROOT, base_model_dir, git_commit, repo_path, sha256,
                              load_encoder, optimizer_step, train_batches)
 
@@ -666,9 +669,27 @@ def run_final(args) -> int:
     if len(head) < 6:
         raise RuntimeError(f"export: expected the heads' Gemm/MatMul nodes, found {head}")
     head += [f"{name}_MatMul" for name in head]
-    quantize_dynamic(str(fp32 / "model.onnx"), str(int8 / "model.onnx"),
-                     weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
-                     nodes_to_exclude=head)
+    if args.quantization == "static":
+        # Calibration: training units drawn with the run's seed, one per call (no padding).
+        pick = np.random.default_rng(args.seed).choice(
+            len(items), size=min(args.calibration_size, len(items)), replace=False)
+        feeds = []
+        for k in sorted(int(x) for x in pick):
+            f = batch_feed([items[k]], special["pad"])
+            if len(f["target_row"]) == 0:  # the graph wants a target row (as the runtime adds)
+                f["target_mask"] = f["sentence_mask"][:1].copy()
+                f["target_row"] = np.zeros(1, dtype=np.int64)
+                f["target_speaker"] = np.zeros((1, 1), dtype=np.float32)
+            feeds.append({n: f[n] for n in names})
+        quant_rec = quantize_static_qdq(fp32 / "model.onnx", int8 / "model.onnx", feeds,
+                                        exclude=head, method=args.calibration)
+    else:
+        quantize_dynamic(str(fp32 / "model.onnx"), str(int8 / "model.onnx"),
+                         weight_type=QuantType.QInt8, per_channel=True, reduce_range=True,
+                         nodes_to_exclude=head)
+        quant_rec = {"format": "dynamic", "weights": "int8 per channel, reduce_range",
+                     "activations": "uint8, scale per call"}
+    log("int8 export: " + json.dumps(quant_rec))
     config = {
         "labels": {"threat_type": list(THREAT_TYPES), "horizon": list(HORIZONS),
                    "role": list(ROLES), "sentiment": list(SENTIMENTS),
@@ -693,6 +714,8 @@ def run_final(args) -> int:
     for d in (fp32, int8):
         cfg = config | {"model_sha256": sha256(d / "model.onnx"), "threshold": 0.5,
                         "quantized": d.name == "int8"}
+        if d.name == "int8":
+            cfg["quantization"] = args.quantization
         (d / "config.json").write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
         t0 = time.time()
         preds[d.name] = evaluate_onnx_dev(d, dev)
@@ -734,7 +757,9 @@ def run_final(args) -> int:
     final_cfg = config | {"model_sha256": sha256(src / "model.onnx"), "threshold": threshold,
                           "threshold_selection": "maximizes dev threat F1 over 0.30-0.80 "
                                                  "step 0.05 (ties: closest to 0.5)",
-                          "quantized": ship == "int8", "platt": platt_rec,
+                          "quantized": ship == "int8",
+                          **({"quantization": args.quantization} if ship == "int8" else {}),
+                          "platt": platt_rec,
                           "dev_scores": scores[ship]["at_best"]}
     (out / "model.onnx").write_bytes((src / "model.onnx").read_bytes())
     (out / "tokenizer.json").write_bytes((src / "tokenizer.json").read_bytes())
@@ -786,6 +811,7 @@ def run_final(args) -> int:
         "platt": platt_rec,
         "shipped": ship,
         "quantization_decision": decision,
+        "quantization": quant_rec,
         "model_sha256": sha256(out / "model.onnx"),
     }
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n",
@@ -853,6 +879,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--output", type=Path, default=OUT)
     ap.add_argument("--quantize", choices=["auto", "yes", "no"], default="auto")
     ap.add_argument("--max-quant-drop", type=float, default=0.5)
+    ap.add_argument("--quantization", choices=["static", "dynamic"], default="dynamic",
+                    help="int8 activations: dynamic (scale per call, one input per call at run "
+                         "time; the shipped model) or static scales calibrated on training "
+                         "units (batch-invariant, batched at run time)")
+    ap.add_argument("--calibration", choices=["minmax", "percentile", "entropy"],
+                    default="minmax", help="static: how activation ranges are calibrated")
+    ap.add_argument("--calibration-size", type=int, default=512,
+                    help="static: training units (drawn with --seed) run for calibration")
     ap.add_argument("--reuse-checkpoint", action="store_true",
                     help="final: export the checkpoint of an earlier run with this --run-name")
     args = ap.parse_args(argv)

@@ -15,6 +15,7 @@ from toolkit.codebook.model import (
     SENTIMENTS,
     THREAT_TYPES,
     CodebookModel,
+    batch_invariant,
     default_model_dir,
 )
 from toolkit.errors import ModelNotFoundError
@@ -92,6 +93,34 @@ def test_same_result_alone_and_in_a_batch(model):
     assert s1.loc[0, "threat_p"] == s3.loc[1, "threat_p"]
     cols = [c for c in t1.columns if c.startswith(("p_", "role_p_", "newsmtsc_p_"))]
     np.testing.assert_array_equal(t1[cols].to_numpy(), t3[t3["sentence"] == 1][cols].to_numpy())
+
+
+def test_batch_size_follows_the_quantization(model, tmp_path):
+    # The shipped int8 model scales activations per call: one input per call by default.
+    assert batch_invariant(model.config_) is model.batch_invariant_
+    assert model.batch_size_ == (32 if model.batch_invariant_ else 1)
+    d = _copy(tmp_path)
+    cfg = json.loads((d / "config.json").read_text(encoding="utf-8"))
+    (d / "config.json").write_text(json.dumps(cfg | {"quantization": "dynamic"}),
+                                   encoding="utf-8")
+    with pytest.warns(UserWarning, match="depend on the other sentences"):
+        m = CodebookModel(d, progress=False, batch_size=4).load()
+    assert m.batch_size_ == 4 and not m.batch_invariant_
+    # batched calls still return every sentence and target, in the input order
+    sents = [PEACEFUL, ATTACK, THREAT, ATTACK]
+    tg = [[], actors(ATTACK, ("RUS", "Russia"), ("UKR", "Ukraine")),
+          actors(THREAT, ("RUS", "Russia")), actors(ATTACK, ("UKR", "Ukraine"))]
+    sdf, tdf = m.predict(sents, targets=tg)
+    assert sdf["n_units"].tolist() == [1, 1, 1, 1]
+    assert list(zip(tdf["sentence"], tdf["actor"])) == [(1, "RUS"), (1, "UKR"), (2, "RUS"),
+                                                        (3, "UKR")]
+    assert sdf.loc[1, "threat_p"] > 0.5 > sdf.loc[0, "threat_p"]
+    (d / "config.json").write_text(json.dumps(cfg | {"quantization": "weekly"}),
+                                   encoding="utf-8")
+    with pytest.raises(ModelNotFoundError, match="quantization"):
+        CodebookModel(d, progress=False).load()
+    with pytest.raises(ValueError, match="batch_size"):
+        CodebookModel(progress=False, batch_size=0).load()
 
 
 def test_sentence_longer_than_the_window(model):

@@ -32,11 +32,15 @@ its mentions span more than a window, the pieces after the first window's worth 
 
 Reproducible scores
 -------------------
-The encoder's weights are int8 with dynamic quantization (if the export kept it; ``config.json``:
-``quantized``), which computes the activations' scale per call over the whole input tensor. So
-every sentence (every encoder input) runs in its own call, several calls side by side on a thread
-pool (``n_jobs``): a sentence's probabilities depend only on the sentence, its context and its
-targets, never on the other sentences of the batch or on the order. The heads are float32.
+A sentence's probabilities depend only on the sentence, its context and its targets, never on
+the other sentences of a call or on their order. The shipped encoder is int8 with *dynamic*
+quantization (``config.json``: ``"quantized": true``; ``"quantization": "dynamic"`` or no entry),
+which scales the activations over the whole input tensor of a call, so it runs one input per
+call (``batch_size`` 1). A model exported with *static* quantization (``scripts/train_codebook.py
+--quantization static``; ``"quantization": "static"``) has activation scales calibrated once on
+training sentences and stored in the graph (QDQ format), and a float model has none: both are
+batch-invariant, so their inputs are batched (``batch_size``, default 32, taken in order of
+length). Calls run side by side on a thread pool (``n_jobs``), each on one onnxruntime thread.
 
 Only ``onnxruntime``, ``tokenizers``, ``numpy`` and ``pandas`` are needed at runtime.
 """
@@ -45,6 +49,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -61,6 +66,8 @@ __all__ = [
     "SENTIMENTS",
     "THREAT_TYPES",
     "CodebookModel",
+    "DEFAULT_BATCH_SIZE",
+    "batch_invariant",
     "default_model_dir",
     "encode_sentence",
     "get_codebook_model",
@@ -74,6 +81,13 @@ ROLES: tuple[str, ...] = ("source", "referent", "none")
 SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
 
 _REBUILD_HINT = 'rebuild it with `make model`, or use the rule-based stages with method="rules"'
+
+#: Sentences encoded at a time by :meth:`CodebookModel.predict` (bounds the memory of the inputs).
+_CHUNK = 4096
+
+#: Encoder inputs per call for a model whose scores do not depend on the batch (float, or int8
+#: with static activation scales); see :class:`CodebookModel`'s ``batch_size``.
+DEFAULT_BATCH_SIZE = 32
 
 _GRAPH_INPUTS = ("input_ids", "attention_mask", "sentence_mask", "target_mask", "target_row",
                  "target_speaker")
@@ -255,6 +269,27 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def batch_invariant(config: dict) -> bool:
+    """Whether a model's scores for one input do not depend on the other inputs of its call.
+
+    True for a float model and for int8 with static activation scales (``config.json``:
+    ``"quantization": "static"``); False for int8 with dynamic quantization, which scales the
+    activations over the whole input tensor of a call (``"quantization": "dynamic"``, or
+    ``"quantized": true`` without a ``quantization`` entry, as in models exported before static
+    quantization).
+
+    Examples
+    --------
+    >>> batch_invariant({"quantized": True, "quantization": "static"})
+    True
+    >>> batch_invariant({"quantized": True})
+    False
+    """
+    if not config.get("quantized", False):
+        return True
+    return config.get("quantization", "dynamic") == "static"
+
+
 class CodebookModel(PretrainedOnnxModel):
     """Threat framing, threat type and horizon per sentence; role and sentiment per actor.
 
@@ -268,9 +303,15 @@ class CodebookModel(PretrainedOnnxModel):
         Directory with ``model.onnx``, ``tokenizer.json`` and ``config.json``. Default: the
         shipped model, ``toolkit/data/codebook``.
     n_jobs : int, optional
-        Encoder calls (one per sentence) run concurrently from a thread pool, each on one
-        onnxruntime thread. Default: the number of CPU cores this process may use. The results do
-        not depend on it.
+        Encoder calls run concurrently from a thread pool, each on one onnxruntime thread.
+        Default: the number of CPU cores this process may use. The results do not depend on it.
+    batch_size : int, optional
+        Encoder inputs (sentences, or windows around actors of long sentences) per call, taken
+        in order of length so that a call holds inputs of about one length. Default: 32
+        (``DEFAULT_BATCH_SIZE``) for a batch-invariant model (:func:`batch_invariant`: float, or
+        int8 with static activation scales), whose scores for a sentence do not depend on
+        its companions; 1 for a dynamically quantized model (the shipped one), whose scores
+        would. A value above 1 with a dynamic model warns.
     progress : bool, default True
         Show a ``tqdm`` progress bar for jobs of more than 64 sentences.
 
@@ -278,6 +319,10 @@ class CodebookModel(PretrainedOnnxModel):
     ----------
     config_ : dict
         The model's ``config.json``.
+    batch_invariant_ : bool
+        Whether the model's scores are independent of the batch (:func:`batch_invariant`).
+    batch_size_ : int
+        Inputs per encoder call in use.
     threshold_ : float
         Threat threshold calibrated on the dev split (``config.json``): ``threat`` is
         ``threat_p >= threshold_``.
@@ -293,10 +338,13 @@ class CodebookModel(PretrainedOnnxModel):
     ['source', 'referent']
     """
 
+    _reload_params = ("model_dir", "n_jobs", "batch_size")
+
     def __init__(self, model_dir: str | os.PathLike | None = None, *, n_jobs: int | None = None,
-                 progress: bool = True) -> None:
+                 batch_size: int | None = None, progress: bool = True) -> None:
         self.model_dir = model_dir
         self.n_jobs = n_jobs
+        self.batch_size = batch_size
         self.progress = progress
 
     def _default_dir(self) -> Path:
@@ -320,6 +368,9 @@ class CodebookModel(PretrainedOnnxModel):
             float(config["threshold"])
             int(config["max_length"])
             int(config.get("context", 0))
+            if config.get("quantization", "dynamic") not in ("dynamic", "static"):
+                raise ValueError(f"quantization {config['quantization']!r} is not 'dynamic' or "
+                                 "'static'")
             labels = config["labels"]
             ok = (tuple(labels["threat_type"]) == THREAT_TYPES
                   and tuple(labels["horizon"]) == HORIZONS and tuple(labels["role"]) == ROLES
@@ -335,6 +386,19 @@ class CodebookModel(PretrainedOnnxModel):
         self.tokenizer_ = tokenizer
         self.special_ids_ = special
         self.threshold_ = threshold
+        self.batch_invariant_ = batch_invariant(config)
+        if self.batch_size is None:
+            self.batch_size_ = DEFAULT_BATCH_SIZE if self.batch_invariant_ else 1
+        else:
+            if isinstance(self.batch_size, bool) or int(self.batch_size) < 1:
+                raise ValueError(f"batch_size must be at least 1, got {self.batch_size!r}")
+            self.batch_size_ = int(self.batch_size)
+            if self.batch_size_ > 1 and not self.batch_invariant_:
+                warnings.warn(
+                    f"batch_size={self.batch_size_} with a dynamically quantized model "
+                    f"({self._dir() / 'model.onnx'}): its scores then depend on the other "
+                    "sentences of each call; leave batch_size=None (one sentence per call) for "
+                    "reproducible scores", UserWarning, stacklevel=2)
         self.input_names_ = [i.name for i in session.get_inputs()]
         self.output_names_ = [o.name for o in session.get_outputs()]
         self.session_ = session
@@ -421,55 +485,79 @@ class CodebookModel(PretrainedOnnxModel):
         tgt_out: dict[int, list[dict[str, Any] | None]] = {
             i: [None] * len(targets_l[i] or []) for i in work}
         has_nm = "newsmtsc" in self.output_names_
+        per_call = self.batch_size_
 
-        def run(i: int) -> None:
-            tl = list(targets_l[i] or [])
-            spk = speakers_l[i]
-            units = encode_sentence(
-                self.tokenizer_, sents[i], [[(int(a), int(b)) for a, b in sp] for _, sp in tl],
-                max_length=max_length, special_ids=self.special_ids_, before=before_l[i],
-                after=after_l[i], context=context)
-            for u in units:
-                flags = [[1.0 if (spk is not None and tl[t][0] == spk) else 0.0
-                          for t in u["targets"]]]
-                feed = pad_units([u], pad_id=pad, speaker=flags)
-                dummy = len(u["targets"]) == 0
-                if dummy:  # the graph wants at least one target row
-                    feed["target_mask"] = feed["sentence_mask"].copy()
-                    feed["target_row"] = np.zeros(1, dtype=np.int64)
-                    feed["target_speaker"] = np.zeros((1, 1), dtype=np.float32)
-                feed = {k: v for k, v in feed.items() if k in self.input_names_}
-                res = dict(zip(self.output_names_, self.session_.run(self.output_names_, feed)))
+        def run(batch: list[tuple[int, dict[str, Any]]]) -> None:
+            flags = [[1.0 if (speakers_l[i] is not None
+                              and targets_l[i][t][0] == speakers_l[i]) else 0.0
+                      for t in u["targets"]] for i, u in batch]
+            feed = pad_units([u for _, u in batch], pad_id=pad, speaker=flags)
+            dummy = len(feed["target_row"]) == 0
+            if dummy:  # the graph wants at least one target row
+                feed["target_mask"] = feed["sentence_mask"][:1].copy()
+                feed["target_row"] = np.zeros(1, dtype=np.int64)
+                feed["target_speaker"] = np.zeros((1, 1), dtype=np.float32)
+            feed = {k: v for k, v in feed.items() if k in self.input_names_}
+            res = dict(zip(self.output_names_, self.session_.run(self.output_names_, feed)))
+            tp = _sigmoid(res["threat"].astype(np.float64).reshape(-1))
+            ty = _softmax(res["threat_type"].astype(np.float64))
+            ho = _softmax(res["horizon"].astype(np.float64))
+            ro = _softmax(res["role"].astype(np.float64))
+            se = _softmax(res["sentiment"].astype(np.float64))
+            nm = _softmax(res["newsmtsc"].astype(np.float64)) if has_nm else None
+            r = 0  # target rows follow the units' order (pad_units)
+            for b, (i, u) in enumerate(batch):
                 if u["main"]:
-                    tp = float(_sigmoid(res["threat"].astype(np.float64).reshape(-1))[0])
-                    ty = _softmax(res["threat_type"].astype(np.float64))[0]
-                    ho = _softmax(res["horizon"].astype(np.float64))[0]
                     sent_rows[i].update(
-                        threat_p=tp, threat_type=THREAT_TYPES[int(ty.argmax())],
-                        threat_type_p=float(ty.max()), horizon=HORIZONS[int(ho.argmax())],
-                        horizon_p=float(ho.max()))
-                sent_rows[i]["n_units"] += 1
+                        threat_p=float(tp[b]), threat_type=THREAT_TYPES[int(ty[b].argmax())],
+                        threat_type_p=float(ty[b].max()),
+                        horizon=HORIZONS[int(ho[b].argmax())], horizon_p=float(ho[b].max()))
                 if dummy:
                     continue
-                ro = _softmax(res["role"].astype(np.float64))
-                se = _softmax(res["sentiment"].astype(np.float64))
-                nm = _softmax(res["newsmtsc"].astype(np.float64)) if has_nm else None
-                for j, t in enumerate(u["targets"]):
+                tl = targets_l[i]
+                for t in u["targets"]:
                     row = {"actor": tl[t][0],
-                           **{f"role_p_{r}": float(ro[j, k]) for k, r in enumerate(ROLES)},
-                           "sentiment": SENTIMENTS[int(se[j].argmax())],
-                           **{f"p_{s}": float(se[j, k]) for k, s in enumerate(SENTIMENTS)}}
+                           **{f"role_p_{x}": float(ro[r, k]) for k, x in enumerate(ROLES)},
+                           "sentiment": SENTIMENTS[int(se[r].argmax())],
+                           **{f"p_{x}": float(se[r, k]) for k, x in enumerate(SENTIMENTS)}}
                     if nm is not None:
-                        row.update({f"newsmtsc_p_{s}": float(nm[j, k])
-                                    for k, s in enumerate(SENTIMENTS)})
-                    row["_role"] = ROLES[int(ro[j].argmax())]
+                        row.update({f"newsmtsc_p_{x}": float(nm[r, k])
+                                    for k, x in enumerate(SENTIMENTS)})
+                    row["_role"] = ROLES[int(ro[r].argmax())]
                     tgt_out[i][t] = row
+                    r += 1
 
         from toolkit.parallel import run_threads
 
-        # Longest first: the pool ends on the shortest sentences.
-        run_threads(run, sorted(work, key=lambda i: -len(sents[i])), n_jobs=self._jobs(),
-                    desc="codebook model", unit="sentence", progress=self.progress)
+        # Encode and run in chunks of sentences (bounded memory); within a chunk, units sorted
+        # longest first, so batches hold units of about one length (little padding) and the pool
+        # ends on the shortest.
+        order = sorted(work, key=lambda i: -len(sents[i]))
+        chunk = _CHUNK
+        bar = None
+        if self.progress and len(order) > 64:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(order), desc="codebook model", unit="sentence")
+        try:
+            for c0 in range(0, len(order), chunk):
+                units: list[tuple[int, dict[str, Any]]] = []
+                for i in order[c0:c0 + chunk]:
+                    us = encode_sentence(
+                        self.tokenizer_, sents[i],
+                        [[(int(a), int(b)) for a, b in sp] for _, sp in (targets_l[i] or [])],
+                        max_length=max_length, special_ids=self.special_ids_,
+                        before=before_l[i], after=after_l[i], context=context)
+                    sent_rows[i]["n_units"] = len(us)
+                    units.extend((i, u) for u in us)
+                units.sort(key=lambda iu: -len(iu[1]["ids"]))
+                batches = [units[k:k + per_call] for k in range(0, len(units), per_call)]
+                run_threads(run, batches, n_jobs=self._jobs(), progress=False)
+                if bar is not None:
+                    bar.update(len(order[c0:c0 + chunk]))
+        finally:
+            if bar is not None:
+                bar.close()
 
         scols = ["threat_p", "threat_type", "threat_type_p", "horizon", "horizon_p", "n_units"]
         sdf = pd.DataFrame(sent_rows, columns=scols).astype(
