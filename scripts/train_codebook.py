@@ -675,11 +675,8 @@ def run_final(args) -> int:
             len(items), size=min(args.calibration_size, len(items)), replace=False)
         feeds = []
         for k in sorted(int(x) for x in pick):
-            f = batch_feed([items[k]], special["pad"])
-            if len(f["target_row"]) == 0:  # the graph wants a target row (as the runtime adds)
-                f["target_mask"] = f["sentence_mask"][:1].copy()
-                f["target_row"] = np.zeros(1, dtype=np.int64)
-                f["target_speaker"] = np.zeros((1, 1), dtype=np.float32)
+            f = pad_units([items[k]], pad_id=special["pad"], speaker=[items[k]["speaker"]],
+                          dummy_target=True)
             feeds.append({n: f[n] for n in names})
         quant_rec = quantize_static_qdq(fp32 / "model.onnx", int8 / "model.onnx", feeds,
                                         exclude=head, method=args.calibration)

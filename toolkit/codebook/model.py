@@ -225,12 +225,14 @@ def encode_sentence(
 
 
 def pad_units(units: Sequence[dict[str, Any]], pad_id: int = 0,
-              speaker: Sequence[Sequence[float]] | None = None) -> dict[str, np.ndarray]:
+              speaker: Sequence[Sequence[float]] | None = None, *,
+              dummy_target: bool = False) -> dict[str, np.ndarray]:
     """Pad units to the longest one: the graph inputs of one call.
 
     ``target_row`` maps each target-mask row to its unit's row; a unit without targets gets no
-    target row (the caller adds a dummy row if the call would have none). ``speaker[u][j]`` is
-    the speaker flag of unit ``u``'s ``j``-th target (default 0).
+    target row. The exported graph wants at least one: with ``dummy_target`` a call without any
+    target gets one row pooling the first unit's sentence (its outputs are to be ignored).
+    ``speaker[u][j]`` is the speaker flag of unit ``u``'s ``j``-th target (default 0).
     """
     n = len(units)
     width = max(len(u["ids"]) for u in units)
@@ -249,6 +251,8 @@ def pad_units(units: Sequence[dict[str, Any]], pad_id: int = 0,
             tmask.append(row)
             trow.append(i)
             tspk.append(float(speaker[i][j]) if speaker is not None else 0.0)
+    if dummy_target and not tmask:
+        tmask, trow, tspk = [smask[0].copy()], [0], [0.0]
     return {
         "input_ids": input_ids,
         "attention_mask": attention,
@@ -491,12 +495,8 @@ class CodebookModel(PretrainedOnnxModel):
             flags = [[1.0 if (speakers_l[i] is not None
                               and targets_l[i][t][0] == speakers_l[i]) else 0.0
                       for t in u["targets"]] for i, u in batch]
-            feed = pad_units([u for _, u in batch], pad_id=pad, speaker=flags)
-            dummy = len(feed["target_row"]) == 0
-            if dummy:  # the graph wants at least one target row
-                feed["target_mask"] = feed["sentence_mask"][:1].copy()
-                feed["target_row"] = np.zeros(1, dtype=np.int64)
-                feed["target_speaker"] = np.zeros((1, 1), dtype=np.float32)
+            dummy = not any(u["targets"] for _, u in batch)
+            feed = pad_units([u for _, u in batch], pad_id=pad, speaker=flags, dummy_target=True)
             feed = {k: v for k, v in feed.items() if k in self.input_names_}
             res = dict(zip(self.output_names_, self.session_.run(self.output_names_, feed)))
             tp = _sigmoid(res["threat"].astype(np.float64).reshape(-1))
