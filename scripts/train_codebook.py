@@ -852,7 +852,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv", action="store_true", help="grouped cross-validation only")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--only-fold", type=int, default=None, help="run one CV fold (resumable)")
-    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--head-lr-mult", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=42)
