@@ -343,3 +343,57 @@ def test_default_model_quality_on_corpus(default_model):
     labels = " ".join(tm.labels_)
     for theme in ["russia", "israel", "korea", "nato", "pandemic"]:
         assert theme in labels, tm.labels_
+
+
+def test_run_topics_is_cached_by_its_inputs(tmp_path, monkeypatch, synth):
+    """A rerun on the same tables and settings copies the run back (the figures included) and
+    returns identical tables; another setting, another date or a damaged entry fits again."""
+    import json
+
+    import toolkit.topics as topics_mod
+    from toolkit.engine import GraphRun
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    docs, _ = synth
+    graph = GraphRun({"documents": docs}, progress=False)
+    keys = {"tokens": graph.key("tokens")}
+    fits = []
+    real = topics_mod._fit_and_write
+    monkeypatch.setattr(topics_mod, "_fit_and_write",
+                        lambda *a, **kw: fits.append(kw["k"]) or real(*a, **kw))
+
+    def run(out, d=docs, **kw):
+        return run_topics(d, n_topics=3, out=tmp_path / out, tokens=graph["tokens"],
+                          table_keys=keys, progress=False, min_df=1, max_df=1.0, **kw)
+
+    first = run("a")
+    second = run("b")
+    assert fits == [3]
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], second[name])
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == \
+        sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert json.loads((tmp_path / "b" / "topics_summary.json").read_text())["from_cache"] is True
+    assert "from_cache" not in json.loads((tmp_path / "a" / "topics_summary.json").read_text())
+    uncached = run_topics(docs, n_topics=3, out=tmp_path / "u", tokens=graph["tokens"],
+                          progress=False, use_cache=False, min_df=1, max_df=1.0)
+    for name in first:
+        pd.testing.assert_frame_equal(first[name], uncached[name], check_dtype=False)
+
+    assert len(fits) == 2  # use_cache=False fits (and stores nothing)
+
+    run("c", random_state=1)
+    moved = docs.assign(date=docs["date"].where(docs.index != 0, pd.Timestamp(1999, 1, 1)))
+    run("d", d=moved)
+    assert len(fits) == 4
+    entries = sorted((tmp_path / "cache").glob("topics-*"), key=lambda p: p.stat().st_mtime)
+    assert len(entries) == 3
+    (entries[-1] / "manifest.json").write_text("{not json")
+    run("e", d=moved)
+    run("f", d=moved)
+    assert len(fits) == 5  # the damaged entry was fitted again and stored again
+    # tables handed over without a key are not cached (their key would hash the whole table)
+    for out in ("g", "h"):
+        run_topics(docs, n_topics=3, out=tmp_path / out, tokens=graph["tokens"],
+                   progress=False, min_df=1, max_df=1.0)
+    assert len(fits) == 7

@@ -241,7 +241,8 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         topic_tables, skipped = fit_topics_stage(
             docs, stages=stages, n_topics=n_topics, model=topics_model, random_state=random_state,
             out=out / "topics", sentences=sents, tokens=tables["tokens"], progress=progress,
-            use_cache=use_cache)
+            use_cache=use_cache,
+            table_keys={n: graph.key(n) for n in ("sentences", "tokens") if n in tables})
         skipped_stages.update(skipped)
         tables.update(topic_tables)
         written_elsewhere.update(topic_tables)

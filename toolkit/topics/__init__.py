@@ -70,7 +70,7 @@ neighbouring k (:func:`sweep`) or setting.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -764,6 +764,7 @@ def run_topics(path_or_docs, *, n_topics: int = 20, model: Literal["nmf", "lda"]
                = DEFAULT_UNIT, sweep_ks: Iterable[int] | None = None,
                sentences: pd.DataFrame | None = None, tokens: pd.DataFrame | None = None,
                progress: bool = True, use_cache: bool = True, figures: bool = True,
+               table_keys: Mapping[str, str] | None = None,
                **dtm_params) -> dict[str, pd.DataFrame]:
     """Fit a topic model on a corpus and write its tables and figures to ``out``.
 
@@ -790,6 +791,12 @@ def run_topics(path_or_docs, *, n_topics: int = 20, model: Literal["nmf", "lda"]
     progress, use_cache : bool
     figures : bool, default True
         Write the PNG figures.
+    table_keys : mapping, optional
+        Stage-graph keys (:meth:`toolkit.engine.graph.GraphRun.key`) of the ``tokens`` (and
+        ``sentences``) tables passed in, as :func:`toolkit.analyze` gives them. With a key for
+        every table the run reads (or when it builds them itself) and ``use_cache``, the whole
+        run, tables, files and figures, is cached (:mod:`toolkit.topics.run_cache`): a rerun on
+        the same tables and settings copies them back instead of fitting again.
     **dtm_params
         Passed to :func:`toolkit.dtm.dtm` (``min_df``, ``max_df``, ``stopwords``, ``phrases``,
         ``exclude_speakers``...).
@@ -810,12 +817,6 @@ def run_topics(path_or_docs, *, n_topics: int = 20, model: Literal["nmf", "lda"]
     ``topics_summary.json`` and the figures ``topic_terms.png``, ``topics_over_time.png``,
     ``topics_by_group.png``, ``sweep.png``.
     """
-    import json
-
-    from toolkit.cache import write_parquet
-    from toolkit.coherence import npmi_per_topic, topic_diversity
-    from toolkit.dtm import dtm as build_dtm
-
     from toolkit.renamed import take_renamed
 
     renames = {"k": "n_topics", "seed": "random_state"}
@@ -834,13 +835,46 @@ def run_topics(path_or_docs, *, n_topics: int = 20, model: Literal["nmf", "lda"]
 
         docs = read_corpus(path_or_docs, progress=progress)
     need_sents = unit != "document" or dtm_params.get("exclude_speakers")
+    keys = dict(table_keys or {})
     if tokens is None or (need_sents and sentences is None):
         from toolkit.engine.graph import GraphRun
 
         given = {"sentences": sentences} if sentences is not None else {}
         graph = GraphRun({"documents": docs, **given}, use_cache=use_cache, progress=progress)
+        if not given and tokens is None:  # the graph's keys describe only tables it built
+            keys = {"sentences": graph.key("sentences"), "tokens": graph.key("tokens")}
         sentences, tokens = graph["sentences"], (graph["tokens"] if tokens is None else tokens)
-    m = build_dtm(tokens, unit=unit, sentences=sentences if need_sents else None, **dtm_params)
+    needed = ("tokens", "sentences") if need_sents else ("tokens",)
+    if use_cache and all(n in keys for n in needed):
+        from toolkit.topics.run_cache import cached_topics_run, topics_run_key
+
+        params = {"n_topics": k, "model": model, "random_state": seed, "unit": unit,
+                  "sweep_ks": None if sweep_ks is None else [int(x) for x in sweep_ks],
+                  "figures": figures, "dtm": dtm_params}
+        key = topics_run_key({n: keys[n] for n in needed}, docs, params)
+        sweep_ks = params["sweep_ks"]
+        return cached_topics_run(key, out, lambda: _fit_and_write(
+            docs, out, tokens=tokens, sentences=sentences if need_sents else None, k=k,
+            model=model, seed=seed, unit=unit, sweep_ks=sweep_ks, progress=progress,
+            figures=figures, source=path_or_docs, t0=t0, dtm_params=dtm_params))
+    return _fit_and_write(docs, out, tokens=tokens, sentences=sentences if need_sents else None,
+                          k=k, model=model, seed=seed, unit=unit, sweep_ks=sweep_ks,
+                          progress=progress, figures=figures, source=path_or_docs, t0=t0,
+                          dtm_params=dtm_params)[0]
+
+
+def _fit_and_write(docs: pd.DataFrame, out: Path, *, tokens: pd.DataFrame,
+                   sentences: pd.DataFrame | None, k: int, model: str, seed: int, unit: str,
+                   sweep_ks, progress: bool, figures: bool, source, t0: float,
+                   dtm_params: dict) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The work of :func:`run_topics`: its tables and the names of the files written to ``out``."""
+    import json
+
+    from toolkit.cache import write_parquet
+    from toolkit.coherence import npmi_per_topic, topic_diversity
+    from toolkit.dtm import dtm as build_dtm
+
+    m = build_dtm(tokens, unit=unit, sentences=sentences, **dtm_params)
     tm = TopicModel(k, model=model, random_state=seed).fit(m)
 
     tables: dict[str, pd.DataFrame] = {}
@@ -861,18 +895,22 @@ def run_topics(path_or_docs, *, n_topics: int = 20, model: Literal["nmf", "lda"]
         tables["sweep"] = sweep(m, sweep_ks, models=(model,), random_state=seed,
                                 progress=progress)
 
+    files = ["topic_terms.csv", "topic_info.csv", "doc_topics.parquet", "coherence.csv",
+             "topics_over_time.csv", "topics_by_group.csv", "topics_summary.json"]
     tables["topic_terms"].to_csv(out / "topic_terms.csv", index=False)
     tables["topic_info"].to_csv(out / "topic_info.csv", index=False)
     write_parquet(tables["doc_topics"], out / "doc_topics.parquet")
     if "unit_topics" in tables:
         write_parquet(tables["unit_topics"], out / "unit_topics.parquet")
+        files.append("unit_topics.parquet")
     coh.to_csv(out / "coherence.csv", index=False)
     tables["topics_over_time"].to_csv(out / "topics_over_time.csv", index=False)
     tables["topics_by_group"].to_csv(out / "topics_by_group.csv", index=False)
     if "sweep" in tables:
         tables["sweep"].to_csv(out / "sweep.csv", index=False)
+        files.append("sweep.csv")
     summary = {
-        "corpus": str(path_or_docs) if not isinstance(path_or_docs, pd.DataFrame) else "<table>",
+        "corpus": str(source) if not isinstance(source, pd.DataFrame) else "<table>",
         "k": int(k), "model": model, "seed": int(seed), "unit": unit,
         "model_params": tm.get_params(),
         "dtm": {**m.params, "shape": list(m.shape)},
@@ -899,6 +937,7 @@ def run_topics(path_or_docs, *, n_topics: int = 20, model: Literal["nmf", "lda"]
             fig.savefig(out / name, dpi=120, bbox_inches="tight")
             plt.close(fig)
         summary["figures"] = sorted(figs)
+        files.extend(sorted(figs))
     (out / "topics_summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n",
                                              encoding="utf-8")
-    return tables
+    return tables, files
