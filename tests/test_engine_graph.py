@@ -167,3 +167,22 @@ def test_keys_do_not_change_when_an_old_module_name_is_imported():
     assert importlib.util.find_spec(new).origin == sys.modules[new].__file__
     G._code_hash.cache_clear()
     assert GraphRun({"documents": docs}, use_cache=False).key("threat_frames") == before
+
+
+def test_json_columns_round_trip_with_empty_lists(tmp_path):
+    """List columns go to Parquet as JSON text and come back equal; an empty list (most
+    sentences) is a new list in every row, so changing one row's list leaves the others alone."""
+    from toolkit.engine.graph import decode_json_columns, encode_json_columns
+
+    table = pd.DataFrame({"sent_id": [0, 1, 2, 3],
+                          "cues": [[{"term": "threat", "start": 4, "end": 10}], [], [],
+                                   [{"term": "war", "start": 0, "end": 3}, {"term": "risk"}]]})
+    encoded = encode_json_columns(table)
+    assert encoded["cues"].tolist() == [
+        '[{"term": "threat", "start": 4, "end": 10}]', "[]", "[]",
+        '[{"term": "war", "start": 0, "end": 3}, {"term": "risk"}]']
+    encoded.to_parquet(tmp_path / "t.parquet", index=False)
+    back = decode_json_columns(pd.read_parquet(tmp_path / "t.parquet"), ["cues"])
+    assert back["cues"].tolist() == table["cues"].tolist()
+    back["cues"].iloc[1].append({"term": "added"})
+    assert back["cues"].iloc[2] == []

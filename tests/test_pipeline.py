@@ -60,3 +60,40 @@ def test_topics_stage_writes_its_tables(tmp_path, monkeypatch):
     assert len(shares) == len(tables["doc_topics"]["doc_id"].unique()) >= 30 and shares.round(6).eq(1).all()
     for name in ("topic_terms.csv", "doc_topics.parquet", "coherence.csv", "topic_terms.png"):
         assert (tmp_path / "out" / "topics" / name).exists()
+
+
+@pytest.mark.filterwarnings("ignore:topics stage skipped")
+def test_a_rerun_leaves_untouched_output_files_as_they_are(tmp_path, monkeypatch):
+    """A warm rerun into the same folder does not rewrite a stage table whose key, size and
+    modification time match the earlier run's record; a touched file, a changed setting or a
+    missing record rewrites it."""
+    import json
+    import os
+
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    analyze(SEED, out, stages=["threat"], progress=False)
+    files = json.loads((out / "summary.json").read_text())["files"]
+    assert {"sentences", "mentions", "threat_frames", "threat_roles"} <= set(files)
+    assert "documents" not in files  # its metadata is not in its key: always written
+    stamp = {n: (out / f"{n}.parquet").stat().st_mtime_ns for n in files}
+    docs_stamp = (out / "documents.parquet").stat().st_mtime_ns
+    # a file changed by hand since (same key, other modification time) is written again
+    st = (out / "mentions.parquet").stat()
+    os.utime(out / "mentions.parquet", ns=(st.st_atime_ns, st.st_mtime_ns - 10**9))
+    analyze(SEED, out, stages=["threat"], progress=False)
+    again = {n: (out / f"{n}.parquet").stat().st_mtime_ns for n in files}
+    assert again["mentions"] != st.st_mtime_ns - 10**9
+    assert {n: again[n] == stamp[n] for n in files if n != "mentions"} == \
+        {n: True for n in files if n != "mentions"}
+    assert (out / "documents.parquet").stat().st_mtime_ns != docs_stamp
+    # another method: other keys for the threat tables, so they are written again
+    analyze(SEED, out, stages=["threat"], threat_method="rules", progress=False)
+    rules = {n: (out / f"{n}.parquet").stat().st_mtime_ns for n in files}
+    assert rules["threat_frames"] != again["threat_frames"]
+    assert rules["sentences"] == again["sentences"]
+    fresh = analyze(SEED, tmp_path / "fresh", stages=["threat"], threat_method="rules",
+                    progress=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "threat_frames.parquet"),
+                                  pd.read_parquet(tmp_path / "fresh" / "threat_frames.parquet"))
+    assert len(fresh["threat_frames"])

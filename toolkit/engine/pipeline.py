@@ -70,6 +70,26 @@ def _resolve(stages: Sequence[str] | None) -> list[str]:
 ENGINES = ("pandas", "dask")
 
 
+def _previous_files(out: Path) -> dict[str, list]:
+    """The ``files`` record of an earlier run's ``summary.json`` in ``out`` (empty if none)."""
+    try:
+        return dict(json.loads((out / "summary.json").read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _unchanged(path: Path, record: list | None, key: str) -> bool:
+    """Whether ``path`` is the file an earlier run wrote for stage key ``key``, untouched since
+    (same key, size and modification time)."""
+    if not record or len(record) != 3 or record[0] != key:
+        return False
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return [st.st_size, st.st_mtime_ns] == list(record[1:])
+
+
 def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None = None,
             sentiment_method: str = DEFAULT_SENTIMENT_METHOD,
             threat_method: str = DEFAULT_THREAT_METHOD, codebook_skip: str = "no_candidates",
@@ -247,10 +267,18 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         tables.update(topic_tables)
         written_elsewhere.update(topic_tables)
         timings["topics"] = time.perf_counter() - t
+    previous = _previous_files(out)
+    files: dict[str, list[int]] = {}
     for name, table in tables.items():
         if name in written_elsewhere:
             continue
-        write_parquet(encode_json_columns(table), out / f"{name}.parquet")
+        path = out / f"{name}.parquet"
+        key = graph.key(name) if name in GRAPH and name != "documents" else None
+        if key is None or not _unchanged(path, previous.get(name), key):
+            write_parquet(encode_json_columns(table), path)
+        st = path.stat()
+        if key is not None:
+            files[name] = [key, st.st_size, st.st_mtime_ns]
     docs.attrs["skipped"].to_csv(out / "skipped.csv", index=False)
     info = corpus_info(docs, tables.get("sentences"), tables.get("tokens"))
     info.to_csv(out / "corpus_info.csv", index=False)
@@ -267,6 +295,9 @@ def analyze(path: str | Path, out: str | Path, *, stages: Sequence[str] | None =
         # The stage graph's keys of the tables written here: the figures read a table from this
         # folder only when its key matches (same documents, parameters, data and code).
         "keys": {k: graph.key(k) for k in tables if k in GRAPH},
+        # key, size and modification time of each stage table as written: a rerun with the
+        # same key leaves an untouched file as it is (a warm rerun rewrote ~1 GB otherwise)
+        "files": files,
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     tables["corpus_info"] = info
