@@ -1,6 +1,7 @@
 """The figure registry and ``make_figures``: tables, files, and byte-identical reruns."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -74,6 +75,27 @@ def test_make_figures_twice_gives_identical_csv_bytes(small_corpus, tmp_path):
                                                                     "whitehouse": 24}
     seed = pd.read_csv(outs[0] / "seed_threat_percentile.csv").query("highlight")
     assert len(seed) == 1 and 0 <= seed["percentile"].iloc[0] <= 100
+
+
+def test_seed_keyness_table_is_cached_with_its_attrs(small_corpus, tmp_path, monkeypatch):
+    """The keyness table comes back from the cache with the attrs its plot reads; without its
+    attrs entry it is built again."""
+    monkeypatch.setenv("TOOLKIT_CACHE_DIR", str(tmp_path / "cache"))
+    first = F.figure_table("seed_keyness", F.AnalysisTables(small_corpus, progress=False))
+    assert {"target": "seed article", "reference": "White House"}.items() <= first.attrs.items()
+    calls = []
+    real = F.FIGURES["seed_keyness"].table
+    monkeypatch.setitem(F.FIGURES, "seed_keyness", dataclasses.replace(
+        F.FIGURES["seed_keyness"], table=lambda t: calls.append(1) or real(t)))
+    second = F.figure_table("seed_keyness", F.AnalysisTables(small_corpus, progress=False))
+    assert calls == []
+    pd.testing.assert_frame_equal(first, second)
+    assert second.attrs == first.attrs
+    for f in (tmp_path / "cache").glob("figure_seed_keyness_attrs-*"):
+        f.unlink()
+    third = F.figure_table("seed_keyness", F.AnalysisTables(small_corpus, progress=False))
+    assert calls == [1] and third.attrs == first.attrs
+    assert F.figure("seed_keyness", F.AnalysisTables(small_corpus, progress=False)) is not None
 
 
 def test_cli_entry_point(small_corpus, tmp_path):

@@ -709,12 +709,31 @@ def figure_table(name: str, tables: AnalysisTables) -> pd.DataFrame:
     """The tidy table behind figure ``name`` (cached on disk with the analysis tables)."""
     check_choice("figure", name, tuple(FIGURES))
     spec = FIGURES[name]
-    if name in ("seed_keyness",):  # cheap given the tokens; attrs must survive
-        return spec.table(tables)
-    return tables.cached(f"figure_{name}", lambda: spec.table(tables),
-                         params={"sentiment_method": tables.sentiment_method,
-                                 "threat_method": tables.threat_method},
-                         version=FIGURES_VERSION)
+    params = {"sentiment_method": tables.sentiment_method, "threat_method": tables.threat_method}
+    if name not in _WITH_ATTRS:
+        return tables.cached(f"figure_{name}", lambda: spec.table(tables), params=params,
+                             version=FIGURES_VERSION)
+    # Parquet drops a table's attrs (which the plot reads): they are cached beside it as a
+    # key/JSON-value table, and a missing attrs entry builds the table again.
+    built: dict[str, pd.DataFrame] = {}
+
+    def build() -> pd.DataFrame:
+        built["table"] = spec.table(tables)
+        return built["table"]
+
+    def build_attrs() -> pd.DataFrame:
+        attrs = dict((built.get("table") if "table" in built else build()).attrs)
+        return pd.DataFrame({"key": list(attrs), "value": [json.dumps(v) for v in attrs.values()]})
+
+    table = tables.cached(f"figure_{name}", build, params=params, version=FIGURES_VERSION)
+    attrs = tables.cached(f"figure_{name}_attrs", build_attrs, params=params,
+                          version=FIGURES_VERSION)
+    table.attrs = {k: json.loads(v) for k, v in zip(attrs["key"], attrs["value"])}
+    return table
+
+
+#: Figures whose table carries ``attrs`` the plot reads (cached beside the table).
+_WITH_ATTRS = ("seed_keyness",)
 
 
 def figure(name: str, tables: AnalysisTables, table: pd.DataFrame | None = None):
