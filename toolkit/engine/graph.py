@@ -175,6 +175,11 @@ def _param_key(value: Any) -> Any:
     return value if isinstance(value, (bool, int, float, str, type(None))) else repr(value)
 
 
+#: Public names of the key helpers, for keys made outside the graph (a cached topic run).
+code_hash = _code_hash
+param_key = _param_key
+
+
 # ---------------------------------------------------------------------------------------------
 # Tables with list columns (threat cues) in Parquet
 

@@ -56,15 +56,15 @@ def topics_run_key(table_keys: Mapping[str, str], docs: pd.DataFrame,
         The run's parameters.
     """
     from toolkit import __version__
-    from toolkit.engine.graph import _code_hash, _param_key
+    from toolkit.engine.graph import code_hash, param_key
 
     cols = [c for c in DOC_COLUMNS if c in docs.columns]
     meta = docs[cols].astype(str).sort_values("doc_id")
     docs_hash = hashlib.sha256(
         pd.util.hash_pandas_object(meta, index=False).to_numpy().tobytes()).hexdigest()
     payload = {"stage": "topics_run", "toolkit": __version__, "inputs": dict(table_keys),
-               "docs": [cols, docs_hash], "code": _code_hash(CODE),
-               "params": {k: _param_key(v) for k, v in params.items()}}
+               "docs": [cols, docs_hash], "code": code_hash(CODE),
+               "params": {k: param_key(v) for k, v in params.items()}}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()
                           ).hexdigest()[:24]
 
