@@ -845,22 +845,24 @@ def run_topics(path_or_docs, *, n_topics: int = 20, model: Literal["nmf", "lda"]
             keys = {"sentences": graph.key("sentences"), "tokens": graph.key("tokens")}
         sentences, tokens = graph["sentences"], (graph["tokens"] if tokens is None else tokens)
     needed = ("tokens", "sentences") if need_sents else ("tokens",)
+    if sweep_ks is not None:
+        sweep_ks = [int(x) for x in sweep_ks]
+
+    def fit() -> tuple[dict[str, pd.DataFrame], list[str]]:
+        return _fit_and_write(docs, out, tokens=tokens,
+                              sentences=sentences if need_sents else None, k=k, model=model,
+                              seed=seed, unit=unit, sweep_ks=sweep_ks, progress=progress,
+                              figures=figures, source=path_or_docs, t0=t0,
+                              dtm_params=dtm_params)
+
     if use_cache and all(n in keys for n in needed):
         from toolkit.topics.run_cache import cached_topics_run, topics_run_key
 
         params = {"n_topics": k, "model": model, "random_state": seed, "unit": unit,
-                  "sweep_ks": None if sweep_ks is None else [int(x) for x in sweep_ks],
-                  "figures": figures, "dtm": dtm_params}
+                  "sweep_ks": sweep_ks, "figures": figures, "dtm": dtm_params}
         key = topics_run_key({n: keys[n] for n in needed}, docs, params)
-        sweep_ks = params["sweep_ks"]
-        return cached_topics_run(key, out, lambda: _fit_and_write(
-            docs, out, tokens=tokens, sentences=sentences if need_sents else None, k=k,
-            model=model, seed=seed, unit=unit, sweep_ks=sweep_ks, progress=progress,
-            figures=figures, source=path_or_docs, t0=t0, dtm_params=dtm_params))
-    return _fit_and_write(docs, out, tokens=tokens, sentences=sentences if need_sents else None,
-                          k=k, model=model, seed=seed, unit=unit, sweep_ks=sweep_ks,
-                          progress=progress, figures=figures, source=path_or_docs, t0=t0,
-                          dtm_params=dtm_params)[0]
+        return cached_topics_run(key, out, fit)
+    return fit()[0]
 
 
 def _fit_and_write(docs: pd.DataFrame, out: Path, *, tokens: pd.DataFrame,
