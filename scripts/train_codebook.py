@@ -53,8 +53,8 @@ from pathlib import Path
 
 import numpy as np
 from quantize_static import quantize_static_qdq  # noqa: E402
-from training_common import (BASE_PACKAGE, ROOT, base_model_dir, git_commit, repo_path, sha256,
-                             load_encoder, optimizer_step, train_batches)
+from training_common import (BASE_PACKAGE, BASES, ROOT, base_model_dir, git_commit, repo_path,
+                             sha256, load_encoder, optimizer_step, train_batches)
 
 from toolkit.codebook.model import (
     HORIZONS,
@@ -74,6 +74,7 @@ if not DEV.is_file():
 NEWSMTSC = DATA / "newsmtsc"
 OUT = DATA / "codebook"
 CACHE = ROOT / ".cache" / "codebook"
+TRANSFER = ROOT / ".cache" / "transfer" / "codebook_ungd_1990_2013.jsonl"
 GRID = [round(0.30 + 0.05 * k, 2) for k in range(11)]
 
 
@@ -95,9 +96,14 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def encode_rows(tokenizer, rows: list[dict], args, special) -> list[dict]:
-    """One training item per unit: ids/masks plus labels (sentence labels on main units)."""
+    """One training item per unit: ids/masks plus labels (sentence labels on main units).
+
+    Rows without a ``threat`` field (a transfer set) get no labels (-1, ``gold`` False)."""
     items = []
     for si, r in enumerate(rows):
+        if "threat" not in r:
+            items += unlabelled_items(tokenizer, si, r, args, special)
+            continue
         actors = list(r["actors"].items())
         spans = [[(m["from"], m["to"]) for m in v["mentions"]] for _, v in actors]
         units = encode_sentence(tokenizer, r["sentence"], spans, max_length=args.max_length,
@@ -115,8 +121,47 @@ def encode_rows(tokenizer, rows: list[dict], args, special) -> list[dict]:
                 "horizon": HORIZONS.index(r["horizon"]) if r["threat"] else -1,
                 "role": [ROLES.index(actors[t][1]["role"]) for t in tl],
                 "sentiment": [SENTIMENTS.index(actors[t][1]["sentiment"]) for t in tl],
+                "gold": True,
             })
     return items
+
+
+def unlabelled_items(tokenizer, si: int, r: dict, args, special) -> list[dict]:
+    actors = list(r["actors"].items())
+    spans = [[(m["from"], m["to"]) for m in v["mentions"]] for _, v in actors]
+    units = encode_sentence(tokenizer, r["sentence"], spans, max_length=args.max_length,
+                            special_ids=special, before=r.get("before"), after=r.get("after"),
+                            context=args.context)
+    spk = speaker_of(r)
+    return [{**u, "sent": si, "speaker": [1.0 if actors[t][0] == spk else 0.0 for t in u["targets"]],
+             "actor": [actors[t][0] for t in u["targets"]], "threat": 0.0, "type": -1,
+             "horizon": -1, "role": [-1] * len(u["targets"]),
+             "sentiment": [-1] * len(u["targets"]), "gold": False} for u in units]
+
+
+def special_ids_of(tok) -> dict:
+    """[CLS]/[SEP]/[PAD] of a BERT vocabulary, <s>/</s>/<pad> of an MPNet/RoBERTa one."""
+    out = {}
+    for key, names in (("cls", ("[CLS]", "<s>")), ("sep", ("[SEP]", "</s>")),
+                       ("pad", ("[PAD]", "<pad>"))):
+        ids = [tok.token_to_id(n) for n in names if tok.token_to_id(n) is not None]
+        if not ids:
+            raise SystemExit(f"tokenizer: no {key} token among {names}")
+        out[key] = ids[0]
+    return out
+
+
+def attach_soft(items: list[dict], soft: dict) -> None:
+    """Put a teacher's probabilities (``teacher_soft_labels``) on unlabelled items."""
+    for it in items:
+        if it["gold"]:
+            continue
+        sp = soft["sent"][it["sent"]]
+        it["soft"] = {"threat": sp["threat_p"], "type": sp["type_p"],
+                      "horizon": sp["horizon_p"],
+                      "role": [soft["pairs"][(it["sent"], a)]["role_p"] for a in it["actor"]],
+                      "sentiment": [soft["pairs"][(it["sent"], a)]["sent_p"]
+                                    for a in it["actor"]]}
 
 
 def batch_feed(items: list[dict], pad: int) -> dict:
@@ -213,16 +258,21 @@ def train_model(items: list[dict], args, base_dir: Path, pad: int, log=print, ta
             y_hor = torch.tensor([it["horizon"] if it["main"] else -1 for it in bt])
             y_role = torch.tensor([r for it in bt for r in it["role"]], dtype=torch.long)
             y_sent = torch.tensor([r for it in bt for r in it["sentiment"]], dtype=torch.long)
+            gold = torch.tensor([it["gold"] for it in bt])
             if len(y_role) == 0:  # a batch without actors: one dummy target row, no loss
                 feed["target_mask"] = feed["sentence_mask"][:1].clone()
                 feed["target_row"] = torch.zeros(1, dtype=torch.long)
                 feed["target_speaker"] = torch.zeros((1, 1))
             thr, typ, hor, role, sent, _ = model(**feed)
-            loss = bce(thr[main], y_thr[main]) if main.any() else thr.sum() * 0
+            mg = main & gold
+            loss = bce(thr[mg], y_thr[mg]) if mg.any() else thr.sum() * 0
             if (y_type >= 0).any():
                 loss = loss + args.w_type * ce(typ, y_type) + args.w_type * ce(hor, y_hor)
-            if len(y_role):
+            if (y_role >= 0).any():
                 loss = loss + args.w_actor * (ce(role, y_role) + ce(sent, y_sent))
+            if not gold.all():
+                loss = loss + args.w_transfer * soft_loss(bt, main & ~gold, thr, typ, hor,
+                                                          role, sent, args)
             losses.append(optimizer_step(loss, model, opt, sched))
             step += 1
             if step % 25 == 0:
@@ -235,6 +285,96 @@ def train_model(items: list[dict], args, base_dir: Path, pad: int, log=print, ta
         if args.max_steps and step >= args.max_steps:
             break
     return model, history, round(time.time() - t0, 1)
+
+
+def soft_loss(bt: list[dict], mt, thr, typ, hor, role, sent, args):
+    """Distillation loss on the batch's unlabelled (transfer) items: BCE to the teacher's threat
+    probability, cross-entropy to its type and horizon distributions (weighted by its threat
+    probability, as gold type and horizon exist only for threats) and to its role and sentiment
+    distributions of every actor; same weights as the gold losses."""
+    import torch
+    import torch.nn.functional as F
+
+    loss = thr.sum() * 0
+    if mt.any():
+        idx = torch.nonzero(mt).squeeze(-1)
+        p = torch.tensor([bt[int(i)]["soft"]["threat"] for i in idx], dtype=torch.float32)
+        loss = loss + F.binary_cross_entropy_with_logits(thr[idx], p)
+        for logits, key in ((typ, "type"), (hor, "horizon")):
+            q = torch.tensor(np.array([bt[int(i)]["soft"][key] for i in idx]), dtype=torch.float32)
+            ce = -(q * F.log_softmax(logits[idx], -1)).sum(-1)
+            loss = loss + args.w_type * (p * ce).sum() / p.sum().clamp(min=1e-6)
+    rows, q_role, q_sent = [], [], []
+    k = 0
+    for it in bt:
+        m = len(it["targets"])
+        if not it["gold"] and m:
+            rows += list(range(k, k + m))
+            q_role += it["soft"]["role"]
+            q_sent += it["soft"]["sentiment"]
+        k += m
+    if rows:
+        r = torch.tensor(rows)
+        for logits, q in ((role, q_role), (sent, q_sent)):
+            qt = torch.tensor(np.array(q), dtype=torch.float32)
+            loss = loss + args.w_actor * (-(qt * F.log_softmax(logits[r], -1)).sum(-1)).mean()
+    return loss
+
+
+def teacher_soft_labels(run: str, fold: int | None, rows: list[dict], args, log) -> dict:
+    """The probabilities the teacher checkpoint of ``run`` (``cv_RUN_foldK.pt`` in
+    cross-validation, ``final_RUN.pt`` otherwise; saved with ``--save-model``) gives the
+    unlabelled ``rows``, cached beside it by the transfer file's hash."""
+    import pickle
+
+    import torch
+    from tokenizers import Tokenizer
+
+    ckpt = CACHE / (f"cv_{run}_fold{fold}.pt" if fold is not None else f"final_{run}.pt")
+    if not ckpt.is_file():
+        raise SystemExit(f"--teacher {run}: {ckpt} not found; train it first with --save-model")
+    cache = ckpt.with_suffix(f".soft_{sha256(args.transfer)[:12]}.pkl")
+    if cache.is_file() and cache.stat().st_mtime >= ckpt.stat().st_mtime:
+        return pickle.loads(cache.read_bytes())
+    state = torch.load(ckpt, map_location="cpu", weights_only=False)
+    cfg = state["config"]
+    t_dir = base_model_dir(cfg["base"])
+    t_tok = Tokenizer.from_file(str(t_dir / "tokenizer.json"))
+    t_tok.no_padding()
+    t_tok.no_truncation()
+    t_special = special_ids_of(t_tok)
+    teacher = build_model(t_dir, cfg["dropout"], cfg["layers"])
+    teacher.load_state_dict(state["model"])
+    t_args = argparse.Namespace(max_length=cfg["max_length"], context=cfg["context"])
+    t0 = time.time()
+    items = encode_rows(t_tok, rows, t_args, t_special)
+    soft = collect(items, predict_items(teacher, items, t_special["pad"]), len(rows))
+    log(f"teacher {run} (fold {fold}): {len(rows)} transfer sentences ({len(items)} units) "
+        f"scored in {time.time() - t0:.0f}s")
+    cache.write_bytes(pickle.dumps(soft))
+    return soft
+
+
+def save_checkpoint(path: Path, model, args, hist, secs) -> None:
+    import torch
+
+    torch.save({"model": model.state_dict(), "history": hist, "seconds": secs,
+                "config": {"base": args.base, "dropout": args.dropout, "layers": args.layers,
+                           "max_length": args.max_length, "context": args.context}}, path)
+
+
+def transfer_items(tok, args, special, fold: int | None, log) -> list[dict]:
+    """The transfer set's items with the teacher's probabilities (empty without --teacher)."""
+    if not args.teacher:
+        return []
+    if not args.transfer.is_file():
+        raise SystemExit(f"--transfer {args.transfer} not found: build it with "
+                         "python scripts/build_codebook_transfer.py")
+    rows = read_rows(args.transfer)
+    soft = teacher_soft_labels(args.teacher, fold, rows, args, log)
+    items = encode_rows(tok, rows, args, special)
+    attach_soft(items, soft)
+    return items
 
 
 def predict_items(model, items: list[dict], pad: int, batch_size: int = 32) -> list[dict]:
@@ -281,7 +421,8 @@ def collect(items: list[dict], outs: list[dict], n_rows: int) -> dict:
             sent[it["sent"]] = {"threat_p": float(1 / (1 + np.exp(-o["threat"]))),
                                 "threat_logit": o["threat"],
                                 "type": THREAT_TYPES[int(np.argmax(o["type"]))],
-                                "horizon": HORIZONS[int(np.argmax(o["horizon"]))]}
+                                "horizon": HORIZONS[int(np.argmax(o["horizon"]))],
+                                "type_p": softmax(o["type"]), "horizon_p": softmax(o["horizon"])}
         for j, a in enumerate(it["actor"]):
             pairs[(it["sent"], a)] = {"role_p": softmax(o["role"][j]),
                                       "sent_p": softmax(o["sentiment"][j])}
@@ -375,13 +516,11 @@ def setup(args):
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True, warn_only=True)
     torch.set_num_threads(args.threads)
-    base_dir = base_model_dir()
+    base_dir = base_model_dir(args.base)
     tok = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
     tok.no_padding()
     tok.no_truncation()
-    special = {"cls": tok.token_to_id("[CLS]"), "sep": tok.token_to_id("[SEP]"),
-               "pad": tok.token_to_id("[PAD]")}
-    return base_dir, tok, special
+    return base_dir, tok, special_ids_of(tok)
 
 
 def make_logger(path: Path):
@@ -398,10 +537,17 @@ def make_logger(path: Path):
 
 
 def settings(args) -> dict:
-    return {k: (repo_path(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
-            if k in ("epochs", "lr", "head_lr_mult", "seed", "batch_size", "max_length",
-                     "context", "layers", "dropout", "warmup", "weight_decay", "w_type",
-                     "w_actor", "folds")}
+    out = {k: (repo_path(v) if isinstance(v, Path) else v) for k, v in vars(args).items()
+           if k in ("epochs", "lr", "head_lr_mult", "seed", "batch_size", "max_length",
+                    "context", "layers", "dropout", "warmup", "weight_decay", "w_type",
+                    "w_actor", "folds")}
+    # Recorded only when used, so the records of earlier MiniLM runs keep matching.
+    if args.base != "minilm":
+        out["base"] = args.base
+    if args.teacher:
+        out |= {"teacher": args.teacher, "w_transfer": args.w_transfer,
+                "transfer": repo_path(args.transfer), "transfer_sha256": sha256(args.transfer)}
+    return out
 
 
 def run_cv(args) -> int:
@@ -435,7 +581,10 @@ def run_cv(args) -> int:
         items = encode_rows(tok, tr_rows, args, special)
         log(f"fold {k}: {len(tr_rows)} train sentences ({len(items)} units), "
             f"{len(te_rows)} test sentences")
+        items += transfer_items(tok, args, special, k, log)
         model, hist, secs = train_model(items, args, base_dir, special["pad"], log, f"fold {k}")
+        if args.save_model:
+            save_checkpoint(CACHE / f"cv_{args.run_name}_fold{k}.pt", model, args, hist, secs)
         te_items = encode_rows(tok, te_rows, args, special)
         pred = collect(te_items, predict_items(model, te_items, special["pad"]), len(te_rows))
         sc = score(te_rows, pred, 0.5)
@@ -626,17 +775,21 @@ def run_final(args) -> int:
     ckpt = CACHE / f"final_{args.run_name}.pt"
     if args.reuse_checkpoint and ckpt.exists():
         model = build_model(base_dir, args.dropout, args.layers)
-        state = torch.load(ckpt, map_location="cpu")
+        state = torch.load(ckpt, map_location="cpu", weights_only=False)
         model.load_state_dict(state["model"])
         hist, secs = state["history"], state["seconds"]
         log(f"reusing {ckpt}")
     else:
+        items += transfer_items(tok, args, special, None, log)
         model, hist, secs = train_model(items, args, base_dir, special["pad"], log, "final")
-        torch.save({"model": model.state_dict(), "history": hist, "seconds": secs}, ckpt)
+        save_checkpoint(ckpt, model, args, hist, secs)
     model.eval()
     dev_items = encode_rows(tok, dev, args, special)
     dev_pred_torch = collect(dev_items, predict_items(model, dev_items, special["pad"]), len(dev))
     log("dev torch @0.5 " + json.dumps(score(dev, dev_pred_torch, 0.5)))
+    if args.base != "minilm":  # a teacher: its checkpoint is what --teacher reads; not shipped
+        log(f"teacher kept in {ckpt} (not exported: --base {args.base} is too large to ship)")
+        return 0
     newsmtsc = fit_newsmtsc_head(model, tok, special, args, log)
 
     # ---- export
@@ -780,9 +933,13 @@ def run_final(args) -> int:
                        "weights_file": "model.safetensors",
                        "weights_sha256": sha256(base_dir / "model.safetensors"),
                        "tokenizer_sha256": sha256(base_dir / "tokenizer.json")},
+        "teacher": teacher_record(args),
         "training_data": {
             "codebook": "threat_train.jsonl (all 3,960 sentences); dev.jsonl used only for the "
-                        "int8 decision, the threat threshold and the Platt fit",
+                        "int8 decision, the threat threshold and the Platt fit"
+                        + (f"; plus the {sum(1 for _ in open(args.transfer))} unlabelled "
+                           f"sentences of {repo_path(args.transfer)} with the teacher's "
+                           "probabilities (see teacher)" if args.teacher else ""),
             "newsmtsc": "NewsMTSC train.jsonl for the newsmtsc head only (frozen encoder)",
             "sha256": data_files},
         "git_commit": git_commit(),
@@ -791,7 +948,9 @@ def run_final(args) -> int:
             [f"--epochs {args.epochs}", f"--lr {args.lr}", f"--seed {args.seed}",
              f"--batch-size {args.batch_size}", f"--max-length {args.max_length}",
              f"--context {args.context}", f"--threads {args.threads}"]
-            + ([f"--layers {args.layers}"] if args.layers else [])),
+            + ([f"--layers {args.layers}"] if args.layers else [])
+            + ([f"--teacher {args.teacher}", f"--w-transfer {args.w_transfer}"]
+               if args.teacher else [])),
         "software": {"torch": torch.__version__, "transformers": transformers.__version__,
                      "onnx": onnx.__version__, "onnxruntime": md.version("onnxruntime"),
                      "tokenizers": md.version("tokenizers"), "python": sys.version.split()[0]},
@@ -823,6 +982,36 @@ def run_final(args) -> int:
     log("final shipped " + json.dumps({"threshold": threshold, "ship": ship,
                                        "dev": scores[ship]["at_best"], "newsmtsc": nm}))
     return 0
+
+
+def teacher_record(args) -> dict | None:
+    """What the distilled student learnt from: the teacher's base weights, recipe and dev
+    scores (from its checkpoint and final log), and the transfer set."""
+    if not args.teacher:
+        return None
+    import torch
+
+    ckpt = CACHE / f"final_{args.teacher}.pt"
+    state = torch.load(ckpt, map_location="cpu", weights_only=False)
+    cfg = state["config"]
+    t_dir = base_model_dir(cfg["base"])
+    dev = None
+    log_path = CACHE / f"final_{args.teacher}.log"
+    if log_path.is_file():
+        lines = [x for x in log_path.read_text(encoding="utf-8").splitlines()
+                 if "dev torch @0.5 " in x]
+        if lines:
+            dev = json.loads(lines[-1].split("dev torch @0.5 ", 1)[1])
+    return {"run": args.teacher, "config": cfg,
+            "base_packages": {p: md.version(p) for p in BASES[cfg["base"]]["packages"]},
+            "weights": BASES[cfg["base"]]["name"] + " (Apache-2.0)",
+            "weights_sha256": sha256(t_dir / "model.safetensors"),
+            "epochs": state["history"], "train_seconds": state["seconds"],
+            "dev_torch_at_0.5": dev,
+            "transfer": {"file": repo_path(args.transfer), "sha256": sha256(args.transfer),
+                         "built_by": "python scripts/build_codebook_transfer.py "
+                                     "--sentences 6000 --seed 42",
+                         "w_transfer": args.w_transfer}}
 
 
 def newsmtsc_onnx(model_dir: Path, log) -> dict:
@@ -886,6 +1075,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="static: training units (drawn with --seed) run for calibration")
     ap.add_argument("--reuse-checkpoint", action="store_true",
                     help="final: export the checkpoint of an earlier run with this --run-name")
+    ap.add_argument("--base", choices=sorted(BASES), default="minilm",
+                    help="encoder to fine-tune: minilm (the shipped student) or mpnet "
+                         "(all-mpnet-base-v2, 12 layers: a teacher; too large to ship)")
+    ap.add_argument("--save-model", action="store_true",
+                    help="--cv: keep each fold's weights (.cache/codebook/cv_RUN_foldK.pt), "
+                         "so the run can serve as --teacher")
+    ap.add_argument("--teacher", default=None, metavar="RUN",
+                    help="distil: train on the gold sentences plus the --transfer sentences "
+                         "with the probabilities of run RUN's model (its fold's model in --cv, "
+                         "its final model otherwise)")
+    ap.add_argument("--transfer", type=Path, default=TRANSFER,
+                    help="unlabelled sentences (scripts/build_codebook_transfer.py)")
+    ap.add_argument("--w-transfer", type=float, default=1.0,
+                    help="weight of the distillation loss on transfer sentences")
     args = ap.parse_args(argv)
     return run_cv(args) if args.cv else run_final(args)
 
