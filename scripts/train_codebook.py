@@ -303,7 +303,10 @@ def soft_loss(bt: list[dict], mt, thr, typ, hor, role, sent, args):
         for logits, key in ((typ, "type"), (hor, "horizon")):
             q = torch.tensor(np.array([bt[int(i)]["soft"][key] for i in idx]), dtype=torch.float32)
             ce = -(q * F.log_softmax(logits[idx], -1)).sum(-1)
-            loss = loss + args.w_type * (p * ce).sum() / p.sum().clamp(min=1e-6)
+            w = args.w_type
+            if key == "type" and args.w_transfer_type is not None:
+                w = args.w_transfer_type
+            loss = loss + w * (p * ce).sum() / p.sum().clamp(min=1e-6)
     rows, q_role, q_sent = [], [], []
     k = 0
     for it in bt:
@@ -545,6 +548,8 @@ def settings(args) -> dict:
     if args.base != "minilm":
         out["base"] = args.base
     if args.teacher:
+        if args.w_transfer_type is not None:
+            out["w_transfer_type"] = args.w_transfer_type
         out |= {"teacher": args.teacher, "w_transfer": args.w_transfer,
                 "transfer": repo_path(args.transfer), "transfer_sha256": sha256(args.transfer)}
     return out
@@ -1089,6 +1094,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="unlabelled sentences (scripts/build_codebook_transfer.py)")
     ap.add_argument("--w-transfer", type=float, default=1.0,
                     help="weight of the distillation loss on transfer sentences")
+    ap.add_argument("--w-transfer-type", type=float, default=None,
+                    help="weight of the teacher's type distributions (default: --w-type; 0 "
+                         "learns the threat type from the gold sentences alone)")
     args = ap.parse_args(argv)
     return run_cv(args) if args.cv else run_final(args)
 
