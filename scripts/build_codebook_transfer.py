@@ -27,9 +27,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+from build_transfer_set import sample_speeches  # noqa: E402
 
 LARGE = ROOT.parent / "shared" / "corpus-large" / "ungd_1946_2024.parquet"
 TRAIN = ROOT / "toolkit" / "data" / "eval" / "threat_train.jsonl"
@@ -50,18 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     import toolkit
     from toolkit.threat import threat_frames
 
-    if not args.source.is_file():
-        raise SystemExit(f"{args.source} not found: the transfer set is drawn from the large "
-                         "corpus (../shared/corpus-large); pass --source PATH")
     coded = {json.loads(line)["doc"] for line in open(TRAIN, encoding="utf-8") if line.strip()}
-    table = pd.read_parquet(args.source)
-    table = table[table["year"].between(*args.years) & ~table["doc_id"].isin(coded)]
-    table = table.sample(n=min(args.docs, len(table)), random_state=args.seed)
-    tmp = args.out.with_suffix(".docs.parquet")
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    table.to_parquet(tmp)
-    docs = toolkit.read_corpus(tmp, id_col="doc_id", progress=False)
-    tmp.unlink()
+    docs = sample_speeches(args.source, args.years, args.docs, args.seed, args.out, exclude=coded)
     sents = toolkit.sentences(docs, progress=False).reset_index(drop=True)
     ments = toolkit.mentions(sents, docs, progress=False)
     frames = threat_frames(sents, ments, progress=False)

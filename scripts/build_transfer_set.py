@@ -29,6 +29,27 @@ LARGE = ROOT.parent / "shared" / "corpus-large" / "ungd_1946_2024.parquet"
 DEFAULT_OUT = ROOT / ".cache" / "transfer" / "ungd_1990_2013.jsonl"
 
 
+def sample_speeches(source: Path, years, n_docs: int, seed: int, out: Path,
+                    exclude=frozenset()) -> pd.DataFrame:
+    """A seeded sample of ``n_docs`` speeches of ``years`` (first, last) from the large corpus,
+    leaving out the ``doc_id`` values in ``exclude``, read as a documents table (through a
+    temporary Parquet file beside ``out``)."""
+    import toolkit
+
+    if not source.is_file():
+        raise SystemExit(f"{source} not found: the transfer set is drawn from the large "
+                         "corpus (../shared/corpus-large); pass --source PATH")
+    table = pd.read_parquet(source)
+    table = table[table["year"].between(*years) & ~table["doc_id"].isin(exclude)]
+    table = table.sample(n=min(n_docs, len(table)), random_state=seed)
+    tmp = out.with_suffix(".docs.parquet")
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    table.to_parquet(tmp)
+    docs = toolkit.read_corpus(tmp, id_col="doc_id", progress=False)
+    tmp.unlink()
+    return docs
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", type=Path, default=LARGE)
@@ -42,17 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import toolkit
 
-    if not args.source.is_file():
-        raise SystemExit(f"{args.source} not found: the transfer set is drawn from the large "
-                         "corpus (../shared/corpus-large); pass --source PATH")
-    table = pd.read_parquet(args.source)
-    table = table[table["year"].between(*args.years)]
-    table = table.sample(n=min(args.docs, len(table)), random_state=args.seed)
-    tmp = args.out.with_suffix(".docs.parquet")
-    tmp.parent.mkdir(parents=True, exist_ok=True)
-    table.to_parquet(tmp)
-    docs = toolkit.read_corpus(tmp, id_col="doc_id", progress=False)
-    tmp.unlink()
+    docs = sample_speeches(args.source, args.years, args.docs, args.seed, args.out)
     sents = toolkit.sentences(docs, progress=False)
     sents = sents[sents["text"].str.split().str.len() <= args.max_words]
     ments = toolkit.mentions(sents, docs, progress=False)
